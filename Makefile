@@ -1,0 +1,140 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# azconnect: kernel module (kmod/), user-space tools (userspace/), tests.
+#
+#   make                 module for KVER and the user-space tools
+#   make check           dependencies, build, host unit tests, guest tests
+#   make demo            boot a guest and show the product working
+#   make vm-shell        interactive guest with the module loaded
+#   make lint            checkpatch, sparse and W=1 on the module
+#   make install         install the module and tools on this machine
+#   make dkms-install    register, build and install the module with DKMS
+#   make clean
+#
+# KVER selects the kernel (default: the running kernel when its headers are
+# installed, otherwise the newest installed headers); KDIR overrides the
+# kernel build tree.
+
+TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
+BUILD := $(TOP)/build
+
+ifeq ($(KDIR),)
+KVER ?= $(shell $(TOP)/scripts/kver)
+KDIR := /lib/modules/$(KVER)/build
+else
+KVER ?= $(shell $(TOP)/scripts/kver --kdir $(KDIR))
+endif
+
+VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' $(TOP)/dkms.conf)
+PREFIX ?= /usr/local
+DESTDIR ?=
+
+# The module is built in a per-kernel copy of its sources so that builds for
+# several kernels can coexist.
+KOBJ = $(BUILD)/kmod-$(1)
+KMOD = $(call KOBJ,$(1))/kmod/azconnect.ko
+KBUILD_FLAGS ?= W=1
+
+# User space
+CC ?= cc
+PKG_CONFIG ?= pkg-config
+NL_CFLAGS := $(shell $(PKG_CONFIG) --cflags libnl-genl-3.0 json-c 2>/dev/null)
+NL_LIBS := $(shell $(PKG_CONFIG) --libs libnl-genl-3.0 json-c 2>/dev/null)
+USER_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wshadow \
+	-Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
+	-D_FORTIFY_SOURCE=2 -fstack-protector-strong \
+	-DAZC_VERSION='"$(VERSION)"' -I$(TOP)/kmod -I$(TOP)/userspace/lib \
+	$(NL_CFLAGS) $(CFLAGS)
+SAN_CFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=all
+USER_LDFLAGS := $(LDFLAGS)
+
+ULIB_SRC := $(wildcard userspace/lib/*.c)
+ULIB_HDR := $(wildcard userspace/lib/*.h) kmod/uapi/azconnect.h
+CTL_SRC := userspace/azconnectctl/azconnectctl.c $(ULIB_SRC)
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(UNIT_SRC))
+GUEST_TOOLS := $(BUILD)/bin/azc-nltest
+
+.PHONY: all module modules-all userspace unit check demo demo-run \
+	vm-shell lint install dkms-install dkms-uninstall clean
+
+all: module userspace
+
+module:
+	@mkdir -p $(call KOBJ,$(KVER))/kmod/uapi
+	@cp -pu Kbuild $(call KOBJ,$(KVER))/
+	@cp -pu kmod/Kbuild kmod/*.[ch] $(call KOBJ,$(KVER))/kmod/
+	@cp -pu kmod/uapi/*.h $(call KOBJ,$(KVER))/kmod/uapi/
+	$(MAKE) -C $(KDIR) M=$(call KOBJ,$(KVER)) $(KBUILD_FLAGS) modules
+
+# Every kernel with installed headers (the compatibility matrix).
+modules-all:
+	@for k in $$($(TOP)/scripts/kver --all); do \
+		$(MAKE) --no-print-directory KVER=$$k \
+			KDIR=/lib/modules/$$k/build module || exit 1; \
+	done
+
+userspace: $(BUILD)/bin/azconnectctl $(GUEST_TOOLS)
+
+$(BUILD)/bin/azconnectctl: $(CTL_SRC) $(ULIB_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) -o $@ $(CTL_SRC) $(USER_LDFLAGS) $(NL_LIBS)
+
+$(BUILD)/bin/azc-nltest: tests/tools/azc-nltest.c $(ULIB_SRC) $(ULIB_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) -o $@ $< $(ULIB_SRC) $(USER_LDFLAGS) $(NL_LIBS)
+
+# Host unit tests: sanitizers on, cmocka.
+unit: $(UNIT_BIN)
+
+$(BUILD)/unit/%: tests/unit/%.c $(ULIB_SRC) $(ULIB_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) $(SAN_CFLAGS) -o $@ $< $(ULIB_SRC) \
+		$(USER_LDFLAGS) $(NL_LIBS) -lcmocka
+
+# The test command named in README.md.
+check:
+	@$(TOP)/scripts/install-deps
+	@$(MAKE) --no-print-directory modules-all userspace unit
+	@$(TOP)/tests/run
+
+# The product demo; like check, it installs what it needs first.
+demo:
+	@$(TOP)/scripts/install-deps
+	@$(MAKE) --no-print-directory module userspace
+	@$(MAKE) --no-print-directory demo-run
+
+demo-run:
+	@$(TOP)/scripts/demo --kver $(KVER) --module $(call KMOD,$(KVER))
+
+vm-shell: module userspace
+	@$(TOP)/scripts/vm --kver $(KVER) --module $(call KMOD,$(KVER)) --shell
+
+lint:
+	@$(TOP)/scripts/lint
+
+install: module userspace
+	$(MAKE) -C $(KDIR) M=$(call KOBJ,$(KVER)) modules_install
+	depmod -a $(KVER)
+	install -D -m 0755 $(BUILD)/bin/azconnectctl $(DESTDIR)$(PREFIX)/sbin/azconnectctl
+	install -D -m 0644 kmod/uapi/azconnect.h $(DESTDIR)$(PREFIX)/include/linux/azconnect.h
+
+# The DKMS source tree: what dkms.conf builds from.
+DKMS_SRC := $(DESTDIR)/usr/src/azconnect-$(VERSION)
+
+dkms-install:
+	rm -rf $(DKMS_SRC)
+	mkdir -p $(DKMS_SRC)/kmod/uapi
+	cp -p Kbuild dkms.conf $(DKMS_SRC)/
+	cp -p kmod/Kbuild kmod/*.[ch] $(DKMS_SRC)/kmod/
+	cp -p kmod/uapi/*.h $(DKMS_SRC)/kmod/uapi/
+	dkms add -m azconnect -v $(VERSION)
+	dkms install -m azconnect -v $(VERSION) -k $(KVER)
+
+dkms-uninstall:
+	-dkms remove -m azconnect -v $(VERSION) --all
+	rm -rf $(DKMS_SRC)
+
+clean:
+	rm -rf $(BUILD)
