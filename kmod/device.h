@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+
+#ifndef _AZC_DEVICE_H
+#define _AZC_DEVICE_H
+
+#include <linux/mutex.h>
+#include <linux/netdevice.h>
+#include "uapi/azconnect.h"
+
+/*
+ * IPv6 rides in PPP (4-byte header: FF 03 00 57) inside an SSTP data packet
+ * (4-byte header) whose 12-bit length covers the whole packet.
+ */
+#define AZC_SSTP_HLEN		4
+#define AZC_PPP_HLEN		4
+#define AZC_ENCAP_HLEN		(AZC_SSTP_HLEN + AZC_PPP_HLEN)
+#define AZC_MIN_MTU		1280	/* IPv6 minimum link MTU */
+#define AZC_MAX_MTU		(AZCONNECT_SSTP_MAX_LEN - AZC_ENCAP_HLEN)
+#define AZC_DEFAULT_MTU		1400
+
+/**
+ * struct azc_device - private state of an azconnect net_device
+ * @dev: the net_device this state belongs to
+ * @lock: serialises configuration changes (mode, links)
+ * @mode: endpoint (one link, to the relay) or relay (one link per endpoint)
+ * @n_links: number of links attached to the device
+ */
+struct azc_device {
+	struct net_device *dev;
+	struct mutex lock; /* protects mode and n_links */
+	enum azconnect_dev_mode mode;
+	unsigned int n_links;
+};
+
+extern struct rtnl_link_ops azc_link_ops;
+
+int azc_device_init(void);
+void azc_device_uninit(void);
+bool azc_dev_is_azc(const struct net_device *dev);
+int azc_dev_set_mode(struct azc_device *azc, enum azconnect_dev_mode mode,
+		     struct netlink_ext_ack *extack);
+
+#endif /* _AZC_DEVICE_H */

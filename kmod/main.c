@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * azconnect: IPv6 over SSTP/PPP over kernel TLS, between the endpoints of a
+ * private network and the relay that routes between them.
+ */
+
+#include <net/genetlink.h>
+#include <linux/module.h>
+#include <net/rtnetlink.h>
+
+#include "device.h"
+#include "main.h"
+#include "netlink.h"
+
+static int __init azc_mod_init(void)
+{
+	int ret;
+
+	ret = azc_device_init();
+	if (ret)
+		return ret;
+
+	ret = azc_nl_init();
+	if (ret) {
+		azc_device_uninit();
+		return ret;
+	}
+
+	pr_info("azconnect " AZC_VERSION " loaded\n");
+	return 0;
+}
+
+static void __exit azc_mod_exit(void)
+{
+	azc_nl_uninit();
+	azc_device_uninit();
+}
+
+module_init(azc_mod_init);
+module_exit(azc_mod_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("IPv6 over SSTP/PPP over kernel TLS (Azure Connect design)");
+MODULE_AUTHOR("The azconnect developers");
+MODULE_VERSION(AZC_VERSION);
+MODULE_ALIAS_RTNL_LINK(AZCONNECT_LINK_KIND);
+MODULE_ALIAS_GENL_FAMILY(AZCONNECT_FAMILY_NAME);

@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * azconnect: IPv6 over SSTP/PPP over kernel TLS.
+ *
+ * Layout, one concern per file:
+ *   main.c          module init and exit
+ *   device.c        the net_device, its rtnl link kind and statistics
+ *   netlink.c       generic netlink command handlers
+ *   netlink-gen.c   generic netlink policies and operations, from the spec
+ *                   in docs/netlink/azconnect.yaml
+ */
+
+#ifndef _AZC_MAIN_H
+#define _AZC_MAIN_H
+
+#define AZC_VERSION "0.1.0"
+
+#endif /* _AZC_MAIN_H */
