@@ -1,0 +1,221 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Decoding and presenting azconnect device state. */
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+#include <netlink/attr.h>
+#include <netlink/genl/genl.h>
+
+#include "uapi/azconnect.h"
+#include "dev.h"
+
+static struct nla_policy azc_top_policy[AZCONNECT_A_MAX + 1] = {
+	[AZCONNECT_A_IFINDEX] = { .type = NLA_U32 },
+	[AZCONNECT_A_DEV] = { .type = NLA_NESTED },
+};
+
+static struct nla_policy azc_dev_policy[AZCONNECT_A_DEV_MAX + 1] = {
+	[AZCONNECT_A_DEV_IFINDEX] = { .type = NLA_U32 },
+	[AZCONNECT_A_DEV_IFNAME] = { .type = NLA_STRING, .maxlen = IF_NAMESIZE },
+	[AZCONNECT_A_DEV_MODE] = { .type = NLA_U32 },
+	[AZCONNECT_A_DEV_MTU] = { .type = NLA_U32 },
+	[AZCONNECT_A_DEV_CARRIER] = { .type = NLA_U8 },
+	[AZCONNECT_A_DEV_LINKS] = { .type = NLA_U32 },
+	[AZCONNECT_A_DEV_RX_PACKETS] = { .type = NLA_U64 },
+	[AZCONNECT_A_DEV_RX_BYTES] = { .type = NLA_U64 },
+	[AZCONNECT_A_DEV_RX_ERRORS] = { .type = NLA_U64 },
+	[AZCONNECT_A_DEV_RX_DROPPED] = { .type = NLA_U64 },
+	[AZCONNECT_A_DEV_TX_PACKETS] = { .type = NLA_U64 },
+	[AZCONNECT_A_DEV_TX_BYTES] = { .type = NLA_U64 },
+	[AZCONNECT_A_DEV_TX_ERRORS] = { .type = NLA_U64 },
+	[AZCONNECT_A_DEV_TX_DROPPED] = { .type = NLA_U64 },
+};
+
+static uint64_t azc_get_u64(struct nlattr *a)
+{
+	return a ? nla_get_u64(a) : 0;
+}
+
+int azc_dev_parse(const struct nlmsghdr *nlh, struct azc_dev_info *info)
+{
+	struct nlattr *top[AZCONNECT_A_MAX + 1];
+	struct nlattr *d[AZCONNECT_A_DEV_MAX + 1];
+
+	memset(info, 0, sizeof(*info));
+	if (genlmsg_parse((struct nlmsghdr *)nlh, 0, top, AZCONNECT_A_MAX,
+			  azc_top_policy) < 0 || !top[AZCONNECT_A_DEV])
+		return -EINVAL;
+	if (nla_parse_nested(d, AZCONNECT_A_DEV_MAX, top[AZCONNECT_A_DEV],
+			     azc_dev_policy) < 0)
+		return -EINVAL;
+	if (!d[AZCONNECT_A_DEV_IFINDEX] || !d[AZCONNECT_A_DEV_IFNAME])
+		return -EINVAL;
+
+	info->ifindex = nla_get_u32(d[AZCONNECT_A_DEV_IFINDEX]);
+	nla_strlcpy(info->ifname, d[AZCONNECT_A_DEV_IFNAME], sizeof(info->ifname));
+	if (d[AZCONNECT_A_DEV_MODE])
+		info->mode = nla_get_u32(d[AZCONNECT_A_DEV_MODE]);
+	if (d[AZCONNECT_A_DEV_MTU])
+		info->mtu = nla_get_u32(d[AZCONNECT_A_DEV_MTU]);
+	if (d[AZCONNECT_A_DEV_CARRIER])
+		info->carrier = nla_get_u8(d[AZCONNECT_A_DEV_CARRIER]);
+	if (d[AZCONNECT_A_DEV_LINKS])
+		info->links = nla_get_u32(d[AZCONNECT_A_DEV_LINKS]);
+	info->rx_packets = azc_get_u64(d[AZCONNECT_A_DEV_RX_PACKETS]);
+	info->rx_bytes = azc_get_u64(d[AZCONNECT_A_DEV_RX_BYTES]);
+	info->rx_errors = azc_get_u64(d[AZCONNECT_A_DEV_RX_ERRORS]);
+	info->rx_dropped = azc_get_u64(d[AZCONNECT_A_DEV_RX_DROPPED]);
+	info->tx_packets = azc_get_u64(d[AZCONNECT_A_DEV_TX_PACKETS]);
+	info->tx_bytes = azc_get_u64(d[AZCONNECT_A_DEV_TX_BYTES]);
+	info->tx_errors = azc_get_u64(d[AZCONNECT_A_DEV_TX_ERRORS]);
+	info->tx_dropped = azc_get_u64(d[AZCONNECT_A_DEV_TX_DROPPED]);
+	return 0;
+}
+
+int azc_dev_list_add(struct nlmsghdr *nlh, void *arg)
+{
+	struct azc_dev_list *list = arg;
+	int ret;
+
+	if (list->n == list->cap) {
+		size_t cap = list->cap ? 2 * list->cap : 8;
+		struct azc_dev_info *d = realloc(list->devs, cap * sizeof(*d));
+
+		if (!d)
+			return -ENOMEM;
+		list->devs = d;
+		list->cap = cap;
+	}
+	ret = azc_dev_parse(nlh, &list->devs[list->n]);
+	if (ret)
+		return ret;
+	list->n++;
+	return 0;
+}
+
+void azc_dev_list_free(struct azc_dev_list *list)
+{
+	free(list->devs);
+	memset(list, 0, sizeof(*list));
+}
+
+static const char *const azc_mode_names[] = {
+	[AZCONNECT_DEV_MODE_ENDPOINT] = "endpoint",
+	[AZCONNECT_DEV_MODE_RELAY] = "relay",
+};
+
+const char *azc_dev_mode_name(uint32_t mode)
+{
+	if (mode < sizeof(azc_mode_names) / sizeof(azc_mode_names[0]))
+		return azc_mode_names[mode];
+	return "unknown";
+}
+
+int azc_dev_mode_parse(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(azc_mode_names) / sizeof(azc_mode_names[0]); i++)
+		if (!strcmp(name, azc_mode_names[i]))
+			return (int)i;
+	return -1;
+}
+
+void azc_dev_print_text(FILE *f, const struct azc_dev_list *list)
+{
+	size_t i;
+
+	for (i = 0; i < list->n; i++) {
+		const struct azc_dev_info *d = &list->devs[i];
+
+		fprintf(f, "%u: %s: mode %s mtu %u carrier %s links %u\n",
+			d->ifindex, d->ifname, azc_dev_mode_name(d->mode), d->mtu,
+			d->carrier ? "on" : "off", d->links);
+		fprintf(f, "    RX: %llu packets %llu bytes %llu errors %llu dropped\n",
+			(unsigned long long)d->rx_packets,
+			(unsigned long long)d->rx_bytes,
+			(unsigned long long)d->rx_errors,
+			(unsigned long long)d->rx_dropped);
+		fprintf(f, "    TX: %llu packets %llu bytes %llu errors %llu dropped\n",
+			(unsigned long long)d->tx_packets,
+			(unsigned long long)d->tx_bytes,
+			(unsigned long long)d->tx_errors,
+			(unsigned long long)d->tx_dropped);
+	}
+}
+
+static int azc_json_add(struct json_object *o, const char *key,
+			struct json_object *v)
+{
+	if (!v)
+		return -ENOMEM;
+	if (json_object_object_add(o, key, v)) {
+		json_object_put(v);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static struct json_object *azc_dev_stats_json(uint64_t packets, uint64_t bytes,
+					      uint64_t errors, uint64_t dropped)
+{
+	struct json_object *o = json_object_new_object();
+
+	if (!o)
+		return NULL;
+	if (azc_json_add(o, "packets", json_object_new_uint64(packets)) ||
+	    azc_json_add(o, "bytes", json_object_new_uint64(bytes)) ||
+	    azc_json_add(o, "errors", json_object_new_uint64(errors)) ||
+	    azc_json_add(o, "dropped", json_object_new_uint64(dropped))) {
+		json_object_put(o);
+		return NULL;
+	}
+	return o;
+}
+
+static struct json_object *azc_dev_json(const struct azc_dev_info *d)
+{
+	struct json_object *o = json_object_new_object();
+
+	if (!o)
+		return NULL;
+	if (azc_json_add(o, "ifindex", json_object_new_int64(d->ifindex)) ||
+	    azc_json_add(o, "ifname", json_object_new_string(d->ifname)) ||
+	    azc_json_add(o, "mode",
+			 json_object_new_string(azc_dev_mode_name(d->mode))) ||
+	    azc_json_add(o, "mtu", json_object_new_int64(d->mtu)) ||
+	    azc_json_add(o, "carrier", json_object_new_boolean(d->carrier)) ||
+	    azc_json_add(o, "links", json_object_new_int64(d->links)) ||
+	    azc_json_add(o, "rx", azc_dev_stats_json(d->rx_packets, d->rx_bytes,
+						     d->rx_errors, d->rx_dropped)) ||
+	    azc_json_add(o, "tx", azc_dev_stats_json(d->tx_packets, d->tx_bytes,
+						     d->tx_errors, d->tx_dropped))) {
+		json_object_put(o);
+		return NULL;
+	}
+	return o;
+}
+
+int azc_dev_print_json(FILE *f, const struct azc_dev_list *list)
+{
+	struct json_object *arr = json_object_new_array();
+	size_t i;
+
+	if (!arr)
+		return -ENOMEM;
+	for (i = 0; i < list->n; i++) {
+		struct json_object *o = azc_dev_json(&list->devs[i]);
+
+		if (!o || json_object_array_add(arr, o)) {
+			json_object_put(o);
+			json_object_put(arr);
+			return -ENOMEM;
+		}
+	}
+	fprintf(f, "%s\n", json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PLAIN));
+	json_object_put(arr);
+	return 0;
+}

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Device state as reported by AZCONNECT_CMD_DEV_GET, and its presentation. */
+
+#ifndef AZC_DEV_H
+#define AZC_DEV_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <linux/netlink.h>
+#include <net/if.h>
+
+struct azc_dev_info {
+	uint32_t ifindex;
+	char ifname[IF_NAMESIZE];
+	uint32_t mode;
+	uint32_t mtu;
+	bool carrier;
+	uint32_t links;
+	uint64_t rx_packets, rx_bytes, rx_errors, rx_dropped;
+	uint64_t tx_packets, tx_bytes, tx_errors, tx_dropped;
+};
+
+struct azc_dev_list {
+	struct azc_dev_info *devs;
+	size_t n, cap;
+};
+
+/* Decode one DEV_GET reply. Returns 0, or -EINVAL for a malformed reply. */
+int azc_dev_parse(const struct nlmsghdr *nlh, struct azc_dev_info *info);
+
+/* azc_nl_reply_cb that appends each reply to a struct azc_dev_list. */
+int azc_dev_list_add(struct nlmsghdr *nlh, void *list);
+void azc_dev_list_free(struct azc_dev_list *list);
+
+const char *azc_dev_mode_name(uint32_t mode);
+/* Returns the mode for @name, or -1. */
+int azc_dev_mode_parse(const char *name);
+
+void azc_dev_print_text(FILE *f, const struct azc_dev_list *list);
+/* Prints a JSON array; returns 0 or -ENOMEM. */
+int azc_dev_print_json(FILE *f, const struct azc_dev_list *list);
+
+#endif /* AZC_DEV_H */

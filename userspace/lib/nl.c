@@ -1,0 +1,218 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * libnl-3 glue for the azconnect family. libnl 3.7 does not expose the
+ * kernel's extended acks, so the error callback decodes them here.
+ */
+
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <linux/netlink.h>
+#include <netlink/genl/ctrl.h>
+#include <netlink/genl/genl.h>
+
+#include "uapi/azconnect.h"
+#include "nl.h"
+
+#ifndef SOL_NETLINK
+#define SOL_NETLINK 270
+#endif
+
+struct azc_nl_req {
+	struct azc_nl *nl;
+	azc_nl_reply_cb cb;
+	void *arg;
+	int err;	/* negative errno from the kernel or a callback */
+	bool done;
+};
+
+void azc_nl_parse_ext_ack(struct azc_nl *nl, const struct nlmsghdr *nlh)
+{
+	const struct nlmsgerr *e = NLMSG_DATA(nlh);
+	size_t off = NLMSG_HDRLEN + sizeof(*e);
+	const struct nlattr *a;
+	int rem;
+
+	nl->extack[0] = '\0';
+	nl->extack_offset = -1;
+	nl->extack_miss = -1;
+
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS) || nlh->nlmsg_len < off)
+		return;
+	/* Unless capped, the request that failed is echoed before the TLVs. */
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED) && e->error) {
+		if (nlh->nlmsg_len - off < NLMSG_ALIGN(e->msg.nlmsg_len) -
+					   NLMSG_HDRLEN)
+			return;
+		off += NLMSG_ALIGN(e->msg.nlmsg_len) - NLMSG_HDRLEN;
+	}
+
+	a = (const struct nlattr *)((const char *)nlh + off);
+	rem = (int)(nlh->nlmsg_len - off);
+	for (; nla_ok(a, rem); a = nla_next(a, &rem)) {
+		switch (nla_type(a)) {
+		case NLMSGERR_ATTR_MSG: {
+			size_t len = nla_len(a);
+
+			if (len >= sizeof(nl->extack))
+				len = sizeof(nl->extack) - 1;
+			memcpy(nl->extack, nla_data(a), len);
+			nl->extack[len] = '\0';
+			break;
+		}
+		case NLMSGERR_ATTR_OFFS:
+			if (nla_len(a) >= 4)
+				nl->extack_offset = (int)nla_get_u32((struct nlattr *)a);
+			break;
+		case NLMSGERR_ATTR_MISS_TYPE:
+			if (nla_len(a) >= 4)
+				nl->extack_miss = (int)nla_get_u32((struct nlattr *)a);
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+static int azc_nl_err_cb(struct sockaddr_nl *who, struct nlmsgerr *e, void *arg)
+{
+	struct nlmsghdr *nlh = (struct nlmsghdr *)((char *)e - NLMSG_HDRLEN);
+	struct azc_nl_req *req = arg;
+
+	(void)who;
+	azc_nl_parse_ext_ack(req->nl, nlh);
+	req->err = e->error;
+	req->done = true;
+	return NL_STOP;
+}
+
+static int azc_nl_ack_cb(struct nl_msg *msg, void *arg)
+{
+	struct azc_nl_req *req = arg;
+
+	(void)msg;
+	req->done = true;
+	return NL_STOP;
+}
+
+static int azc_nl_finish_cb(struct nl_msg *msg, void *arg)
+{
+	struct azc_nl_req *req = arg;
+
+	(void)msg;
+	req->done = true;
+	return NL_STOP;
+}
+
+static int azc_nl_valid_cb(struct nl_msg *msg, void *arg)
+{
+	struct azc_nl_req *req = arg;
+	int ret;
+
+	if (!req->cb)
+		return NL_OK;
+	ret = req->cb(nlmsg_hdr(msg), req->arg);
+	if (ret < 0) {
+		req->err = ret;
+		return NL_STOP;
+	}
+	return NL_OK;
+}
+
+int azc_nl_open(struct azc_nl *nl)
+{
+	int one = 1, ret;
+
+	memset(nl, 0, sizeof(*nl));
+	nl->extack_offset = -1;
+	nl->extack_miss = -1;
+
+	nl->sk = nl_socket_alloc();
+	if (!nl->sk)
+		return -ENOMEM;
+	ret = genl_connect(nl->sk);
+	if (ret < 0) {
+		ret = -nl_syserr2nlerr(ret);
+		goto err;
+	}
+	/* Ask for the kernel's explanation of errors; older kernels ignore it. */
+	setsockopt(nl_socket_get_fd(nl->sk), SOL_NETLINK, NETLINK_EXT_ACK,
+		   &one, sizeof(one));
+	setsockopt(nl_socket_get_fd(nl->sk), SOL_NETLINK, NETLINK_CAP_ACK,
+		   &one, sizeof(one));
+
+	/* Resolving the family loads the module on demand. */
+	nl->family = genl_ctrl_resolve(nl->sk, AZCONNECT_FAMILY_NAME);
+	if (nl->family < 0) {
+		ret = nl->family == -NLE_OBJ_NOTFOUND ? -ENOENT : -EIO;
+		goto err;
+	}
+	return 0;
+
+err:
+	nl_socket_free(nl->sk);
+	nl->sk = NULL;
+	return ret < 0 ? ret : -EIO;
+}
+
+void azc_nl_close(struct azc_nl *nl)
+{
+	if (nl->sk)
+		nl_socket_free(nl->sk);
+	nl->sk = NULL;
+}
+
+struct nl_msg *azc_nl_msg(struct azc_nl *nl, int cmd, int flags)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+
+	if (!msg)
+		return NULL;
+	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, nl->family, 0, flags,
+			 (uint8_t)cmd, AZCONNECT_FAMILY_VERSION)) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
+int azc_nl_request(struct azc_nl *nl, struct nl_msg *msg, azc_nl_reply_cb cb,
+		   void *arg)
+{
+	struct azc_nl_req req = { .nl = nl, .cb = cb, .arg = arg };
+	struct nl_cb *nlcb;
+	int ret;
+
+	nl->extack[0] = '\0';
+	nl->extack_offset = -1;
+	nl->extack_miss = -1;
+
+	nlcb = nl_cb_alloc(NL_CB_DEFAULT);
+	if (!nlcb) {
+		nlmsg_free(msg);
+		return -ENOMEM;
+	}
+	nlmsg_hdr(msg)->nlmsg_flags |= NLM_F_ACK;
+	nl_cb_err(nlcb, NL_CB_CUSTOM, azc_nl_err_cb, &req);
+	nl_cb_set(nlcb, NL_CB_ACK, NL_CB_CUSTOM, azc_nl_ack_cb, &req);
+	nl_cb_set(nlcb, NL_CB_FINISH, NL_CB_CUSTOM, azc_nl_finish_cb, &req);
+	nl_cb_set(nlcb, NL_CB_VALID, NL_CB_CUSTOM, azc_nl_valid_cb, &req);
+
+	ret = nl_send_auto(nl->sk, msg);
+	nlmsg_free(msg);
+	if (ret < 0) {
+		nl_cb_put(nlcb);
+		return -EIO;
+	}
+
+	while (!req.done && !req.err) {
+		ret = nl_recvmsgs(nl->sk, nlcb);
+		if (ret < 0 && !req.err) {
+			req.err = -EIO;
+			break;
+		}
+	}
+	nl_cb_put(nlcb);
+	return req.err;
+}
