@@ -70,8 +70,10 @@ static int azc_nl_put_stat(struct sk_buff *skb, int attr, u64 value)
 	return nla_put_u64_64bit(skb, attr, value, AZCONNECT_A_DEV_PAD);
 }
 
+/* @cb is set when filling a dump, to flag dumps the device list changed under. */
 static int azc_nl_dev_fill(struct sk_buff *skb, struct net_device *dev,
-			   u32 portid, u32 seq, int flags)
+			   u32 portid, u32 seq, int flags,
+			   struct netlink_callback *cb)
 {
 	struct azc_device *azc = netdev_priv(dev);
 	struct rtnl_link_stats64 st;
@@ -84,6 +86,8 @@ static int azc_nl_dev_fill(struct sk_buff *skb, struct net_device *dev,
 			  AZCONNECT_CMD_DEV_GET);
 	if (!hdr)
 		return -EMSGSIZE;
+	if (cb)
+		genl_dump_check_consistent(cb, hdr);
 
 	if (nla_put_u32(skb, AZCONNECT_A_IFINDEX, dev->ifindex))
 		goto err;
@@ -136,7 +140,8 @@ int azc_nl_dev_get_doit(struct sk_buff *skb, struct genl_info *info)
 		ret = PTR_ERR(dev);
 		goto err_unlock;
 	}
-	ret = azc_nl_dev_fill(msg, dev, info->snd_portid, info->snd_seq, 0);
+	ret = azc_nl_dev_fill(msg, dev, info->snd_portid, info->snd_seq, 0,
+			      NULL);
 	if (ret) {
 		NL_SET_ERR_MSG(info->extack, "device state does not fit a message");
 		goto err_unlock;
@@ -159,13 +164,14 @@ int azc_nl_dev_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	int ret = 0;
 
 	rtnl_lock();
+	cb->seq = net->dev_base_seq;
 	for_each_netdev(net, dev) {
 		if (!azc_dev_is_azc(dev))
 			continue;
 		if (idx++ < skip)
 			continue;
 		ret = azc_nl_dev_fill(skb, dev, NETLINK_CB(cb->skb).portid,
-				      cb->nlh->nlmsg_seq, NLM_F_MULTI);
+				      cb->nlh->nlmsg_seq, NLM_F_MULTI, cb);
 		if (ret) {
 			idx--;
 			break;

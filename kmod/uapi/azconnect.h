@@ -2,8 +2,10 @@
 /*
  * azconnect generic netlink and rtnetlink interface.
  *
- * The netlink families are described in docs/netlink/azconnect.yaml; this
- * header is kept in step with that specification by hand.
+ * The generic netlink family is specified in docs/netlink/azconnect.yaml;
+ * this header is kept in step with it by hand and tests/spec/check-spec
+ * compares the two. The rtnetlink link kind and IFLA_AZCONNECT_*
+ * attributes at the end are not part of that specification.
  */
 
 #ifndef _UAPI_LINUX_AZCONNECT_H

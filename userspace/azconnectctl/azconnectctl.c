@@ -85,7 +85,7 @@ static int cmd_show(int argc, char **argv)
 	const char *dev = NULL;
 	struct nl_msg *msg;
 	struct azc_nl nl;
-	int ret;
+	int ret, tries;
 
 	if (argc > 1) {
 		fprintf(stderr, "%s: show takes at most one device\n", prog);
@@ -97,19 +97,25 @@ static int cmd_show(int argc, char **argv)
 	if (open_family(&nl))
 		return 1;
 
-	msg = azc_nl_msg(&nl, AZCONNECT_CMD_DEV_GET, dev ? 0 : NLM_F_DUMP);
-	if (!msg) {
-		ret = -ENOMEM;
-		goto out;
-	}
-	if (dev) {
-		ret = put_dev_name(msg, dev);
-		if (ret) {
-			nlmsg_free(msg);
+	/* A dump that devices changed under is repeated. */
+	for (tries = 0; tries < 5; tries++) {
+		azc_dev_list_free(&list);
+		msg = azc_nl_msg(&nl, AZCONNECT_CMD_DEV_GET, dev ? 0 : NLM_F_DUMP);
+		if (!msg) {
+			ret = -ENOMEM;
 			goto out;
 		}
+		if (dev) {
+			ret = put_dev_name(msg, dev);
+			if (ret) {
+				nlmsg_free(msg);
+				goto out;
+			}
+		}
+		ret = azc_nl_request(&nl, msg, azc_dev_list_add, &list);
+		if (ret != -EINTR)
+			break;
 	}
-	ret = azc_nl_request(&nl, msg, azc_dev_list_add, &list);
 	if (ret) {
 		report(dev ? dev : "show", ret, &nl);
 		goto out;

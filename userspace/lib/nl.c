@@ -209,7 +209,8 @@ int azc_nl_request(struct azc_nl *nl, struct nl_msg *msg, azc_nl_reply_cb cb,
 	while (!req.done && !req.err) {
 		ret = nl_recvmsgs(nl->sk, nlcb);
 		if (ret < 0 && !req.err) {
-			req.err = -EIO;
+			/* A dump the kernel's object list changed under. */
+			req.err = ret == -NLE_DUMP_INTR ? -EINTR : -EIO;
 			break;
 		}
 	}

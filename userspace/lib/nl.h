@@ -38,7 +38,8 @@ typedef int (*azc_nl_reply_cb)(struct nlmsghdr *nlh, void *arg);
 /*
  * Send @msg (consumed) and wait for its acknowledgement, calling @cb for
  * each reply. Returns 0 or a negative errno; on error nl->extack holds the
- * kernel's explanation when it gave one.
+ * kernel's explanation when it gave one. -EINTR means a dump was
+ * interrupted by changes and should be repeated.
  */
 int azc_nl_request(struct azc_nl *nl, struct nl_msg *msg, azc_nl_reply_cb cb,
 		   void *arg);
