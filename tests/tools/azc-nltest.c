@@ -8,8 +8,9 @@
  *
  * CMD is a command number or one of dev-get, dev-set, link-new, ...
  * ATTR is TYPE:ID=VALUE with TYPE one of u8, u16, u32, u64, str (with NUL),
- * raw (string without NUL), hex (binary), or "nest:ID" opening a nest that
- * a lone "end" closes.
+ * raw (string without NUL), hex (binary), empty (a nest with no content,
+ * which libnl would otherwise trim), or "nest:ID" opening a nest that a
+ * lone "end" closes.
  *
  * Prints "ok N" (N replies) or "error ERRNO-NAME: EXTACK-MESSAGE" plus the
  * offending offset or missing attribute when reported. Exits 0 on success,
@@ -96,6 +97,8 @@ static int put_attr(struct nl_msg *msg, const char *spec)
 		return nla_put(msg, id, (int)strlen(val), val) ? -EMSGSIZE : 0;
 	if (!strcmp(type, "hex"))
 		return put_hex(msg, id, val);
+	if (!strcmp(type, "empty"))
+		return nla_put(msg, id | NLA_F_NESTED, 0, NULL) ? -EMSGSIZE : 0;
 
 	v = strtoull(val, NULL, 0);
 	if (!strcmp(type, "u8"))

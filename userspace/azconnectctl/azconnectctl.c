@@ -12,7 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <linux/if_link.h>
+#include <linux/rtnetlink.h>
 #include <net/if.h>
+#include <netlink/msg.h>
 
 #include "uapi/azconnect.h"
 #include "dev.h"
@@ -27,6 +30,9 @@ static void usage(FILE *f)
 		"Usage: %s [OPTIONS] COMMAND [ARGS]\n"
 		"\n"
 		"Commands:\n"
+		"  add DEV [mode MODE]      create a device (MODE: endpoint, the default,\n"
+		"                           or relay)\n"
+		"  del DEV                  delete a device\n"
 		"  show [DEV]               list azconnect devices and their state\n"
 		"  set DEV mode MODE        set a device's mode: endpoint or relay\n"
 		"                           (only while the device has no links)\n"
@@ -36,7 +42,7 @@ static void usage(FILE *f)
 		"  -h, --help               this help\n"
 		"  -V, --version            print the version\n"
 		"\n"
-		"Devices are created with: ip link add azc0 type azconnect\n",
+		"'ip link add DEV type azconnect' also creates a device.\n",
 		prog);
 }
 
@@ -70,13 +76,14 @@ static int open_family(struct azc_nl *nl)
 	return ret;
 }
 
-static int put_dev_name(struct nl_msg *msg, const char *name)
+static int put_dev_name(struct nl_msg *msg, int attr, const char *name)
 {
-	if (strlen(name) >= IF_NAMESIZE) {
-		fprintf(stderr, "%s: device name too long: %s\n", prog, name);
+	if (!*name || strlen(name) >= IF_NAMESIZE) {
+		fprintf(stderr, "%s: invalid device name '%s' (1 to %d characters)\n",
+			prog, name, IF_NAMESIZE - 1);
 		return -EINVAL;
 	}
-	return nla_put_string(msg, AZCONNECT_A_IFNAME, name) ? -ENOMEM : 0;
+	return nla_put_string(msg, attr, name) ? -ENOMEM : 0;
 }
 
 static int cmd_show(int argc, char **argv)
@@ -106,7 +113,7 @@ static int cmd_show(int argc, char **argv)
 			goto out;
 		}
 		if (dev) {
-			ret = put_dev_name(msg, dev);
+			ret = put_dev_name(msg, AZCONNECT_A_IFNAME, dev);
 			if (ret) {
 				nlmsg_free(msg);
 				goto out;
@@ -131,6 +138,123 @@ out:
 	return ret ? 1 : 0;
 }
 
+static int parse_mode(const char *name)
+{
+	int mode = azc_dev_mode_parse(name);
+
+	if (mode < 0)
+		fprintf(stderr, "%s: unknown mode '%s' (endpoint or relay)\n",
+			prog, name);
+	return mode;
+}
+
+/* RTM_NEWLINK for kind azconnect, with IFLA_AZCONNECT_MODE. */
+static int cmd_add(int argc, char **argv)
+{
+	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
+	struct nlattr *info, *data;
+	struct nl_msg *msg;
+	struct azc_nl nl;
+	int mode = AZCONNECT_DEV_MODE_ENDPOINT, ret;
+
+	if (argc != 1 && (argc != 3 || strcmp(argv[1], "mode"))) {
+		fprintf(stderr, "%s: usage: add DEV [mode endpoint|relay]\n", prog);
+		return 2;
+	}
+	if (argc == 3 && (mode = parse_mode(argv[2])) < 0)
+		return 2;
+
+	ret = azc_nl_open_route(&nl);
+	if (ret) {
+		report("cannot open an rtnetlink socket", ret, NULL);
+		return 1;
+	}
+	msg = nlmsg_alloc_simple(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
+	if (!msg || nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0) {
+		ret = -ENOMEM;
+		goto err_msg;
+	}
+	ret = put_dev_name(msg, IFLA_IFNAME, argv[0]);
+	if (ret)
+		goto err_msg;
+	info = nla_nest_start(msg, IFLA_LINKINFO);
+	if (!info || nla_put_string(msg, IFLA_INFO_KIND, AZCONNECT_LINK_KIND))
+		goto err_nomem;
+	data = nla_nest_start(msg, IFLA_INFO_DATA);
+	if (!data || nla_put_u32(msg, IFLA_AZCONNECT_MODE, (uint32_t)mode))
+		goto err_nomem;
+	nla_nest_end(msg, data);
+	nla_nest_end(msg, info);
+
+	ret = azc_nl_request(&nl, msg, NULL, NULL);
+	if (ret)
+		report(argv[0], ret, &nl);
+	azc_nl_close(&nl);
+	return ret ? 1 : 0;
+
+err_nomem:
+	ret = -ENOMEM;
+err_msg:
+	nlmsg_free(msg);
+	if (ret == -ENOMEM)
+		report(argv[0], ret, NULL);
+	azc_nl_close(&nl);
+	return ret == -EINVAL ? 2 : 1;
+}
+
+/* RTM_DELLINK, once the kernel confirmed that DEV is an azconnect device. */
+static int cmd_del(int argc, char **argv)
+{
+	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
+	struct nl_msg *msg;
+	struct azc_nl nl;
+	int ret;
+
+	if (argc != 1) {
+		fprintf(stderr, "%s: usage: del DEV\n", prog);
+		return 2;
+	}
+
+	if (open_family(&nl))
+		return 1;
+	msg = azc_nl_msg(&nl, AZCONNECT_CMD_DEV_GET, 0);
+	if (!msg) {
+		azc_nl_close(&nl);
+		return 1;
+	}
+	ret = put_dev_name(msg, AZCONNECT_A_IFNAME, argv[0]);
+	if (ret) {
+		nlmsg_free(msg);
+		azc_nl_close(&nl);
+		return 2;
+	}
+	ret = azc_nl_request(&nl, msg, NULL, NULL);
+	azc_nl_close(&nl);
+	if (ret) {
+		report(argv[0], ret, &nl);
+		return 1;
+	}
+
+	ret = azc_nl_open_route(&nl);
+	if (ret) {
+		report("cannot open an rtnetlink socket", ret, NULL);
+		return 1;
+	}
+	msg = nlmsg_alloc_simple(RTM_DELLINK, 0);
+	if (!msg || nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0 ||
+	    nla_put_string(msg, IFLA_IFNAME, argv[0])) {
+		nlmsg_free(msg);
+		azc_nl_close(&nl);
+		report(argv[0], -ENOMEM, NULL);
+		return 1;
+	}
+	ret = azc_nl_request(&nl, msg, NULL, NULL);
+	if (ret)
+		report(argv[0], ret, &nl);
+	azc_nl_close(&nl);
+	return ret ? 1 : 0;
+}
+
 static int cmd_set(int argc, char **argv)
 {
 	struct nlattr *nest;
@@ -142,12 +266,9 @@ static int cmd_set(int argc, char **argv)
 		fprintf(stderr, "%s: usage: set DEV mode endpoint|relay\n", prog);
 		return 2;
 	}
-	mode = azc_dev_mode_parse(argv[2]);
-	if (mode < 0) {
-		fprintf(stderr, "%s: unknown mode '%s' (endpoint or relay)\n",
-			prog, argv[2]);
+	mode = parse_mode(argv[2]);
+	if (mode < 0)
 		return 2;
-	}
 
 	if (open_family(&nl))
 		return 1;
@@ -156,7 +277,7 @@ static int cmd_set(int argc, char **argv)
 		ret = -ENOMEM;
 		goto out;
 	}
-	ret = put_dev_name(msg, argv[0]);
+	ret = put_dev_name(msg, AZCONNECT_A_IFNAME, argv[0]);
 	nest = nla_nest_start(msg, AZCONNECT_A_DEV);
 	if (ret || !nest ||
 	    nla_put_u32(msg, AZCONNECT_A_DEV_MODE, (uint32_t)mode)) {
@@ -207,6 +328,10 @@ int main(int argc, char **argv)
 		return cmd_show(argc ? argc - 1 : 0, argv + 1);
 	if (!strcmp(argv[0], "set"))
 		return cmd_set(argc - 1, argv + 1);
+	if (!strcmp(argv[0], "add"))
+		return cmd_add(argc - 1, argv + 1);
+	if (!strcmp(argv[0], "del"))
+		return cmd_del(argc - 1, argv + 1);
 	if (!strcmp(argv[0], "help")) {
 		usage(stdout);
 		return 0;

@@ -120,9 +120,9 @@ static int azc_nl_valid_cb(struct nl_msg *msg, void *arg)
 	return NL_OK;
 }
 
-int azc_nl_open(struct azc_nl *nl)
+static int azc_nl_connect(struct azc_nl *nl, int protocol)
 {
-	int one = 1, ret;
+	int one = 1;
 
 	memset(nl, 0, sizeof(*nl));
 	nl->extack_offset = -1;
@@ -131,16 +131,31 @@ int azc_nl_open(struct azc_nl *nl)
 	nl->sk = nl_socket_alloc();
 	if (!nl->sk)
 		return -ENOMEM;
-	ret = genl_connect(nl->sk);
-	if (ret < 0) {
-		ret = -nl_syserr2nlerr(ret);
-		goto err;
+	if (nl_connect(nl->sk, protocol) < 0) {
+		nl_socket_free(nl->sk);
+		nl->sk = NULL;
+		return -EIO;
 	}
 	/* Ask for the kernel's explanation of errors; older kernels ignore it. */
 	setsockopt(nl_socket_get_fd(nl->sk), SOL_NETLINK, NETLINK_EXT_ACK,
 		   &one, sizeof(one));
 	setsockopt(nl_socket_get_fd(nl->sk), SOL_NETLINK, NETLINK_CAP_ACK,
 		   &one, sizeof(one));
+	return 0;
+}
+
+int azc_nl_open_route(struct azc_nl *nl)
+{
+	return azc_nl_connect(nl, NETLINK_ROUTE);
+}
+
+int azc_nl_open(struct azc_nl *nl)
+{
+	int ret;
+
+	ret = azc_nl_connect(nl, NETLINK_GENERIC);
+	if (ret)
+		return ret;
 
 	/* Resolving the family loads the module on demand. */
 	nl->family = genl_ctrl_resolve(nl->sk, AZCONNECT_FAMILY_NAME);
@@ -153,7 +168,7 @@ int azc_nl_open(struct azc_nl *nl)
 err:
 	nl_socket_free(nl->sk);
 	nl->sk = NULL;
-	return ret < 0 ? ret : -EIO;
+	return ret;
 }
 
 void azc_nl_close(struct azc_nl *nl)

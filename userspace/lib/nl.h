@@ -28,6 +28,8 @@ struct azc_nl {
  * -ENOENT when the family is unknown (module absent and not loadable).
  */
 int azc_nl_open(struct azc_nl *nl);
+/* Open an rtnetlink socket (for link creation); nl->family is unused. */
+int azc_nl_open_route(struct azc_nl *nl);
 void azc_nl_close(struct azc_nl *nl);
 
 /* Allocate a request for @cmd; @flags are netlink flags such as NLM_F_DUMP. */
