@@ -38,8 +38,8 @@ KBUILD_FLAGS ?= W=1
 # User space
 CC ?= cc
 PKG_CONFIG ?= pkg-config
-NL_CFLAGS := $(shell $(PKG_CONFIG) --cflags libnl-genl-3.0 json-c 2>/dev/null)
-NL_LIBS := $(shell $(PKG_CONFIG) --libs libnl-genl-3.0 json-c 2>/dev/null)
+NL_CFLAGS := $(shell $(PKG_CONFIG) --cflags libnl-genl-3.0 json-c openssl 2>/dev/null)
+NL_LIBS := $(shell $(PKG_CONFIG) --libs libnl-genl-3.0 json-c openssl 2>/dev/null)
 USER_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wshadow \
 	-Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
 	-D_FORTIFY_SOURCE=2 -fstack-protector-strong \
@@ -49,24 +49,31 @@ SAN_CFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=all
 USER_LDFLAGS := $(LDFLAGS)
 
-ULIB_SRC := $(wildcard userspace/lib/*.c)
-ULIB_HDR := $(wildcard userspace/lib/*.h) kmod/uapi/azconnect.h
+# Protocol code shared with the kernel (kmod/proto) is part of the library.
+PROTO_SRC := $(wildcard kmod/proto/*.c)
+ULIB_SRC := $(wildcard userspace/lib/*.c) $(PROTO_SRC)
+ULIB_HDR := $(wildcard userspace/lib/*.h kmod/proto/*.h) kmod/uapi/azconnect.h
 CTL_SRC := userspace/azconnectctl/azconnectctl.c $(ULIB_SRC)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(UNIT_SRC))
 GUEST_TOOLS := $(BUILD)/bin/azc-nltest
 
-.PHONY: all module modules-all userspace unit check demo demo-run \
-	vm-shell lint install dkms-install dkms-uninstall clean
+.PHONY: all module modules-all userspace unit fuzz-build fuzz check demo demo-run \
+	vm-shell lint install kmod-copy dkms-src dkms-install dkms-uninstall clean
 
 all: module userspace
 
 module:
-	@mkdir -p $(call KOBJ,$(KVER))/kmod/uapi
-	@cp -pu Kbuild $(call KOBJ,$(KVER))/
-	@cp -pu kmod/Kbuild kmod/*.[ch] $(call KOBJ,$(KVER))/kmod/
-	@cp -pu kmod/uapi/*.h $(call KOBJ,$(KVER))/kmod/uapi/
+	@$(MAKE) --no-print-directory DKMS_SRC=$(call KOBJ,$(KVER)) kmod-copy
 	$(MAKE) -C $(KDIR) M=$(call KOBJ,$(KVER)) $(KBUILD_FLAGS) modules
+
+# Refresh a copy of the module sources in DKMS_SRC (only files that changed).
+kmod-copy:
+	@mkdir -p $(DKMS_SRC)/kmod/uapi $(DKMS_SRC)/kmod/proto
+	@cp -pu Kbuild $(DKMS_SRC)/
+	@cp -pu kmod/Kbuild $(wildcard kmod/*.[ch]) $(DKMS_SRC)/kmod/
+	@cp -pu kmod/uapi/*.h $(DKMS_SRC)/kmod/uapi/
+	$(if $(wildcard kmod/proto/*.[ch]),@cp -pu kmod/proto/*.[ch] $(DKMS_SRC)/kmod/proto/)
 
 # Every kernel with installed headers (the compatibility matrix).
 modules-all:
@@ -93,10 +100,28 @@ $(BUILD)/unit/%: tests/unit/%.c $(ULIB_SRC) $(ULIB_HDR)
 	$(CC) $(USER_CFLAGS) $(SAN_CFLAGS) -o $@ $< $(ULIB_SRC) \
 		$(USER_LDFLAGS) $(NL_LIBS) -lcmocka
 
+# libFuzzer targets: a short run is part of make check, a long one is
+# "make fuzz" (FUZZ_SECONDS per target).
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRC))
+FUZZ_SECONDS ?= 600
+CLANG ?= clang
+
+fuzz-build: $(FUZZ_BIN)
+
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(ULIB_SRC) $(ULIB_HDR)
+	@mkdir -p $(@D)
+	$(CLANG) $(filter-out -D_FORTIFY_SOURCE=2,$(USER_CFLAGS)) -O1 -g \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		-o $@ $< $(ULIB_SRC) $(USER_LDFLAGS) $(NL_LIBS)
+
+fuzz: fuzz-build
+	@$(TOP)/tests/fuzz/run $(FUZZ_SECONDS)
+
 # The test command named in README.md.
 check:
 	@$(TOP)/scripts/install-deps
-	@$(MAKE) --no-print-directory modules-all userspace unit
+	@$(MAKE) --no-print-directory modules-all userspace unit fuzz-build
 	@$(TOP)/tests/run
 
 # The product demo; like check, it installs what it needs first.
@@ -123,12 +148,13 @@ install: module userspace
 # The DKMS source tree: what dkms.conf builds from.
 DKMS_SRC := $(DESTDIR)/usr/src/azconnect-$(VERSION)
 
-dkms-install:
+# The files DKMS builds from, into DKMS_SRC.
+dkms-src:
 	rm -rf $(DKMS_SRC)
-	mkdir -p $(DKMS_SRC)/kmod/uapi
-	cp -p Kbuild dkms.conf $(DKMS_SRC)/
-	cp -p kmod/Kbuild kmod/*.[ch] $(DKMS_SRC)/kmod/
-	cp -p kmod/uapi/*.h $(DKMS_SRC)/kmod/uapi/
+	@$(MAKE) --no-print-directory kmod-copy
+	cp -p dkms.conf $(DKMS_SRC)/
+
+dkms-install: dkms-src
 	dkms add -m azconnect -v $(VERSION)
 	dkms install -m azconnect -v $(VERSION) -k $(KVER)
 
