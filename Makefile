@@ -56,7 +56,7 @@ ULIB_HDR := $(wildcard userspace/lib/*.h kmod/proto/*.h) kmod/uapi/azconnect.h
 CTL_SRC := userspace/azconnectctl/azconnectctl.c $(ULIB_SRC)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(UNIT_SRC))
-GUEST_TOOLS := $(BUILD)/bin/azc-nltest
+GUEST_TOOLS := $(BUILD)/bin/azc-nltest $(BUILD)/bin/azc-tlsprobe
 
 .PHONY: all module modules-all userspace unit fuzz-build fuzz check demo demo-run \
 	vm-shell lint install kmod-copy dkms-src dkms-install dkms-uninstall clean
@@ -88,7 +88,8 @@ $(BUILD)/bin/azconnectctl: $(CTL_SRC) $(ULIB_HDR)
 	@mkdir -p $(@D)
 	$(CC) $(USER_CFLAGS) -o $@ $(CTL_SRC) $(USER_LDFLAGS) $(NL_LIBS)
 
-$(BUILD)/bin/azc-nltest: tests/tools/azc-nltest.c $(ULIB_SRC) $(ULIB_HDR)
+# Test helpers run in the guest.
+$(BUILD)/bin/azc-%: tests/tools/azc-%.c $(ULIB_SRC) $(ULIB_HDR)
 	@mkdir -p $(@D)
 	$(CC) $(USER_CFLAGS) -o $@ $< $(ULIB_SRC) $(USER_LDFLAGS) $(NL_LIBS)
 
