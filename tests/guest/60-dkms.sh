@@ -4,6 +4,7 @@
 # modprobe then loads the DKMS module. Compiling and depmod are slow under
 # emulation, so tests/run does this in the guest of one kernel only
 # (AZC_GUEST_DKMS=1); tests/host/dkms builds for every kernel on the host.
+# timeout: 1500
 . "$(dirname "$0")/lib.sh"
 
 if [ "${AZC_GUEST_DKMS:-0}" != 1 ]; then
