@@ -140,9 +140,11 @@ vm-shell: module userspace
 lint:
 	@$(TOP)/scripts/lint
 
+# Unsigned: for Secure Boot use dkms-install, which signs with DKMS's key.
 install: module userspace
-	$(MAKE) -C $(KDIR) M=$(call KOBJ,$(KVER)) modules_install
-	depmod -a $(KVER)
+	$(MAKE) -C $(KDIR) M=$(call KOBJ,$(KVER)) INSTALL_MOD_PATH=$(DESTDIR) \
+		CONFIG_MODULE_SIG_ALL= modules_install
+	$(if $(DESTDIR),,depmod -a $(KVER))
 	install -D -m 0755 $(BUILD)/bin/azconnectctl $(DESTDIR)$(PREFIX)/sbin/azconnectctl
 	install -D -m 0644 kmod/uapi/azconnect.h $(DESTDIR)$(PREFIX)/include/linux/azconnect.h
 
