@@ -82,11 +82,17 @@ modules-all:
 			KDIR=/lib/modules/$$k/build module || exit 1; \
 	done
 
-userspace: $(BUILD)/bin/azconnectctl $(GUEST_TOOLS)
+userspace: $(BUILD)/bin/azconnectctl $(BUILD)/bin/azconnect-relayd $(GUEST_TOOLS)
 
 $(BUILD)/bin/azconnectctl: $(CTL_SRC) $(ULIB_HDR)
 	@mkdir -p $(@D)
 	$(CC) $(USER_CFLAGS) -o $@ $(CTL_SRC) $(USER_LDFLAGS) $(NL_LIBS)
+
+RELAYD_SRC := $(wildcard userspace/relayd/*.c) $(ULIB_SRC)
+
+$(BUILD)/bin/azconnect-relayd: $(RELAYD_SRC) $(ULIB_HDR) $(wildcard userspace/relayd/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) -o $@ $(RELAYD_SRC) $(USER_LDFLAGS) $(NL_LIBS)
 
 # Test helpers run in the guest.
 $(BUILD)/bin/azc-%: tests/tools/azc-%.c $(ULIB_SRC) $(ULIB_HDR)
@@ -146,6 +152,7 @@ install: module userspace
 		CONFIG_MODULE_SIG_ALL= modules_install
 	$(if $(DESTDIR),,depmod -a $(KVER))
 	install -D -m 0755 $(BUILD)/bin/azconnectctl $(DESTDIR)$(PREFIX)/sbin/azconnectctl
+	install -D -m 0755 $(BUILD)/bin/azconnect-relayd $(DESTDIR)$(PREFIX)/sbin/azconnect-relayd
 	install -D -m 0644 kmod/uapi/azconnect.h $(DESTDIR)$(PREFIX)/include/linux/azconnect.h
 
 # The DKMS source tree: what dkms.conf builds from.

@@ -6,11 +6,17 @@
  * over the "azconnect" generic netlink family.
  */
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
 
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
@@ -18,7 +24,10 @@
 #include <netlink/msg.h>
 
 #include "uapi/azconnect.h"
+#include "client.h"
+#include "config.h"
 #include "dev.h"
+#include "iid.h"
 #include "nl.h"
 
 static const char *prog = "azconnectctl";
@@ -36,6 +45,10 @@ static void usage(FILE *f)
 		"  show [DEV]               list azconnect devices and their state\n"
 		"  set DEV mode MODE        set a device's mode: endpoint or relay\n"
 		"                           (only while the device has no links)\n"
+		"  up [OPTIONS]             connect to a relay and keep the session\n"
+		"                           ('up --help' for its options)\n"
+		"  down NAME                end the session of endpoint NAME\n"
+		"  status [NAME]            sessions started with 'up'\n"
 		"\n"
 		"Options:\n"
 		"  -j, --json               machine-readable output (show)\n"
@@ -295,6 +308,456 @@ out:
 	return ret ? 1 : 0;
 }
 
+/*
+ * Sessions: "up" connects to a relay and keeps the session in a process
+ * of its own (in the background unless --foreground), described by
+ * RUN_DIR/NAME.state; "down" signals that process, which ends the
+ * session with CALL_DISCONNECT; "status" prints the state files.
+ */
+
+#define RUN_DIR	"/run/azconnect"
+
+struct up_opts {
+	struct azc_client_cfg cfg;
+	const char *config;
+	const char *run_dir;
+	bool foreground, verbose;
+};
+
+static void up_usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: %s up [OPTIONS]\n"
+		"\n"
+		"Connects to a relay (TLS, SSTP, PPP with MS-CHAPv2, IPV6CP) and keeps\n"
+		"the session: in the background, or with --foreground until SIGTERM or\n"
+		"SIGINT. 'azconnectctl down NAME' ends it with CALL_DISCONNECT.\n"
+		"\n"
+		"  -r, --relay HOST[:PORT]   the relay (port 443 by default)\n"
+		"  -n, --name NAME           this endpoint's name\n"
+		"  -t, --token TOKEN         its token\n"
+		"  -p, --fingerprint SHA256:..  pin the relay's certificate\n"
+		"  -a, --ca FILE             or trust these CAs (default: system store)\n"
+		"  -f, --foreground          keep the session in this process\n"
+		"  -c, --config FILE         settings (default %s; keys relay,\n"
+		"                            name, token, fingerprint, ca); options win\n"
+		"  -d, --run-dir DIR         state files (default %s)\n"
+		"  -v, --verbose             print each negotiation step\n",
+		prog, AZC_CLIENT_CONF, RUN_DIR);
+}
+
+static int up_set(char *dst, size_t size, const char *v, const char *what)
+{
+	if (strlen(v) >= size) {
+		fprintf(stderr, "%s: up: %s too long\n", prog, what);
+		return -EINVAL;
+	}
+	strcpy(dst, v);
+	return 0;
+}
+
+static int up_load_config(struct up_opts *o)
+{
+	char err[AZC_CFG_ERR_LEN];
+	const char *path = o->config ? o->config : AZC_CLIENT_CONF;
+
+	if (!o->config && access(path, F_OK))
+		return 0;
+	if (azc_client_cfg_load(&o->cfg, path, err, sizeof(err))) {
+		fprintf(stderr, "%s: %s\n", prog, err);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int up_parse(int argc, char **argv, struct up_opts *o)
+{
+	static const struct option lo[] = {
+		{ "relay", required_argument, NULL, 'r' },
+		{ "name", required_argument, NULL, 'n' },
+		{ "token", required_argument, NULL, 't' },
+		{ "fingerprint", required_argument, NULL, 'p' },
+		{ "ca", required_argument, NULL, 'a' },
+		{ "foreground", no_argument, NULL, 'f' },
+		{ "config", required_argument, NULL, 'c' },
+		{ "run-dir", required_argument, NULL, 'd' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct azc_client_cfg cli = { 0 };
+	int c;
+
+	while ((c = getopt_long(argc, argv, "r:n:t:p:a:fc:d:vh", lo, NULL)) != -1) {
+		switch (c) {
+		case 'r':
+			if (up_set(cli.relay, sizeof(cli.relay), optarg, "relay"))
+				return 2;
+			break;
+		case 'n':
+			if (up_set(cli.name, sizeof(cli.name), optarg, "name"))
+				return 2;
+			break;
+		case 't':
+			if (up_set(cli.token, sizeof(cli.token), optarg, "token"))
+				return 2;
+			break;
+		case 'p':
+			if (up_set(cli.fingerprint, sizeof(cli.fingerprint),
+				   optarg, "fingerprint"))
+				return 2;
+			break;
+		case 'a':
+			if (up_set(cli.ca, sizeof(cli.ca), optarg, "ca"))
+				return 2;
+			break;
+		case 'f':
+			o->foreground = true;
+			break;
+		case 'c':
+			o->config = optarg;
+			break;
+		case 'd':
+			o->run_dir = optarg;
+			break;
+		case 'v':
+			o->verbose = true;
+			break;
+		case 'h':
+			up_usage(stdout);
+			return 0;
+		default:
+			up_usage(stderr);
+			return 2;
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "%s: up: unexpected argument '%s'\n", prog,
+			argv[optind]);
+		return 2;
+	}
+	if (up_load_config(o))
+		return 1;
+	if (cli.relay[0])
+		strcpy(o->cfg.relay, cli.relay);
+	if (cli.name[0])
+		strcpy(o->cfg.name, cli.name);
+	if (cli.token[0])
+		strcpy(o->cfg.token, cli.token);
+	if (cli.fingerprint[0])
+		strcpy(o->cfg.fingerprint, cli.fingerprint);
+	if (cli.ca[0])
+		strcpy(o->cfg.ca, cli.ca);
+	return -1;
+}
+
+static int up_check(const struct up_opts *o)
+{
+	const char *missing = !o->cfg.relay[0] ? "--relay" :
+			      !o->cfg.name[0] ? "--name" :
+			      !o->cfg.token[0] ? "--token" : NULL;
+
+	if (missing) {
+		fprintf(stderr, "%s: up: %s is required (or set it in %s)\n",
+			prog, missing, o->config ? o->config : AZC_CLIENT_CONF);
+		return -EINVAL;
+	}
+	if (strchr(o->cfg.name, '/') || o->cfg.name[0] == '.') {
+		fprintf(stderr, "%s: up: invalid endpoint name '%s'\n", prog,
+			o->cfg.name);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static void state_path(const char *dir, const char *name, char *buf,
+		       size_t size)
+{
+	snprintf(buf, size, "%s/%s.state", dir, name);
+}
+
+/* "key=value" lines; the session's process id first. */
+static void state_print(FILE *f, const struct azc_client *c, pid_t pid,
+			const char *name)
+{
+	const struct azc_sess_info *i = azc_sess_info(c->sess);
+	char a[24], b[24];
+
+	azc_iid_format(i->local_iid, a);
+	azc_iid_format(i->peer_iid, b);
+	fprintf(f,
+		"pid=%ld\nname=%s\nrelay=%s\naddress=%s\nstate=%s\n"
+		"tls=%s\ncipher=%s\nktls_send=%s\nktls_recv=%s\n"
+		"fingerprint=%s\nverified=%s\nlocal_iid=%s\npeer_iid=%s\n"
+		"mru=%u\npeer_mru=%u\nauth=%s\n",
+		(long)pid, name, c->host, c->addr,
+		azc_sess_state_name(azc_sess_state(c->sess)),
+		c->tinfo.version, c->tinfo.cipher,
+		c->tinfo.ktls_send ? "on" : "off",
+		c->tinfo.ktls_recv ? "on" : "off",
+		c->tinfo.fingerprint, c->tinfo.pinned ? "pin" : "ca",
+		a, b, i->mru, i->peer_mru,
+		i->auth == AZC_SESS_AUTH_PAP ? "PAP" :
+		i->auth == AZC_SESS_AUTH_MSCHAPV2 ? "MS-CHAPv2" : "none");
+}
+
+static int state_write(const struct up_opts *o, const struct azc_client *c,
+		       pid_t pid)
+{
+	char path[4200], tmp[4300];
+	FILE *f;
+
+	if (mkdir(o->run_dir, 0755) && errno != EEXIST)
+		goto fail;
+	state_path(o->run_dir, o->cfg.name, path, sizeof(path));
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	f = fopen(tmp, "w");
+	if (!f)
+		goto fail;
+	state_print(f, c, pid, o->cfg.name);
+	if (fclose(f) || rename(tmp, path))
+		goto fail;
+	return 0;
+fail:
+	fprintf(stderr, "%s: cannot write the state to %s: %s\n", prog,
+		o->run_dir, strerror(errno));
+	return -errno;
+}
+
+static void up_log(void *ctx, const char *msg)
+{
+	(void)ctx;
+	fprintf(stderr, "%s: %s\n", prog, msg);
+}
+
+static int stop_signals(void)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	return signalfd(-1, &set, SFD_CLOEXEC);
+}
+
+/* The session's life after CONNECTED, in this process. */
+static int up_serve(struct up_opts *o, struct azc_client *c, int sfd)
+{
+	char err[AZC_CLIENT_ERR_LEN], path[4200];
+	int ret;
+
+	ret = azc_client_serve(c, sfd, err, sizeof(err));
+	if (!ret) {
+		fprintf(stderr, "%s: disconnecting from %s\n", prog, c->host);
+		azc_client_disconnect(c, "azconnectctl down");
+	} else {
+		fprintf(stderr, "%s: %s\n", prog, err);
+	}
+	state_path(o->run_dir, o->cfg.name, path, sizeof(path));
+	unlink(path);
+	return ret ? 1 : 0;
+}
+
+static pid_t state_pid(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	long pid = 0;
+
+	if (!f)
+		return -errno;
+	if (fscanf(f, "pid=%ld", &pid) != 1)
+		pid = 0;
+	fclose(f);
+	return pid > 0 ? (pid_t)pid : 0;
+}
+
+static bool up_running(const struct up_opts *o)
+{
+	char path[4200];
+	pid_t pid;
+
+	state_path(o->run_dir, o->cfg.name, path, sizeof(path));
+	pid = state_pid(path);
+	if (pid > 0 && !kill(pid, 0)) {
+		fprintf(stderr, "%s: up: endpoint '%s' already has a session (process %ld); 'azconnectctl down %s' first\n",
+			prog, o->cfg.name, (long)pid, o->cfg.name);
+		return true;
+	}
+	return false;
+}
+
+static int up_detach(struct up_opts *o, struct azc_client *c, int sfd)
+{
+	pid_t pid;
+	int null;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		fprintf(stderr, "%s: fork: %s\n", prog, strerror(errno));
+		return 1;
+	}
+	if (pid > 0) {
+		/* The parent only reports; the child owns the session. */
+		state_print(stdout, c, pid, o->cfg.name);
+		fflush(stdout);
+		_exit(state_write(o, c, pid) ? 1 : 0);
+	}
+	setsid();
+	null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (null >= 0) {
+		dup2(null, 0);
+		dup2(null, 1);
+		close(null);
+	}
+	/* stderr stays: a service manager or a log file may hold it. */
+	return up_serve(o, c, sfd);
+}
+
+static int cmd_up(int argc, char **argv)
+{
+	struct up_opts o = { .run_dir = RUN_DIR };
+	struct azc_client_opts co = { 0 };
+	char err[AZC_CLIENT_ERR_LEN];
+	struct azc_client c;
+	int ret, sfd;
+
+	ret = up_parse(argc, argv, &o);
+	if (ret >= 0)
+		return ret;
+	if (up_check(&o) || up_running(&o))
+		return 1;
+	signal(SIGPIPE, SIG_IGN);
+	sfd = stop_signals();
+	co.relay = o.cfg.relay;
+	co.name = o.cfg.name;
+	co.token = o.cfg.token;
+	co.fingerprint = o.cfg.fingerprint[0] ? o.cfg.fingerprint : NULL;
+	co.ca_file = o.cfg.ca[0] ? o.cfg.ca : NULL;
+	co.log = o.verbose ? up_log : NULL;
+	if (azc_client_connect(&c, &co, err, sizeof(err))) {
+		fprintf(stderr, "%s: %s\n", prog, err);
+		azc_client_free(&c);
+		return 1;
+	}
+	if (o.foreground) {
+		state_print(stdout, &c, getpid(), o.cfg.name);
+		fflush(stdout);
+		ret = state_write(&o, &c, getpid()) ? 1 :
+		      up_serve(&o, &c, sfd);
+	} else {
+		ret = up_detach(&o, &c, sfd);
+	}
+	azc_client_free(&c);
+	close(sfd);
+	return ret;
+}
+
+static int down_usage(void)
+{
+	fprintf(stderr, "%s: usage: down NAME [--run-dir DIR]\n", prog);
+	return 2;
+}
+
+static int cmd_down(int argc, char **argv)
+{
+	const char *dir = RUN_DIR, *name = NULL;
+	char path[4200];
+	pid_t pid;
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--run-dir") && i + 1 < argc)
+			dir = argv[++i];
+		else if (!name && argv[i][0] != '-')
+			name = argv[i];
+		else
+			return down_usage();
+	}
+	if (!name)
+		return down_usage();
+	state_path(dir, name, path, sizeof(path));
+	pid = state_pid(path);
+	if (pid <= 0 || kill(pid, SIGTERM)) {
+		fprintf(stderr, "%s: down: endpoint '%s' has no session (%s)\n",
+			prog, name, pid < 0 ? strerror(-pid) :
+			pid == 0 ? "bad state file" : "process gone");
+		if (pid > 0)
+			unlink(path);
+		return 1;
+	}
+	for (i = 0; i < 100 && !kill(pid, 0); i++)
+		usleep(100000);
+	if (!kill(pid, 0)) {
+		fprintf(stderr, "%s: down: process %ld did not stop in 10 s\n",
+			prog, (long)pid);
+		return 1;
+	}
+	printf("%s: session ended\n", name);
+	return 0;
+}
+
+static void status_one(const char *path)
+{
+	char line[512];
+	pid_t pid = state_pid(path);
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return;
+	if (pid <= 0 || kill(pid, 0))
+		printf("(stale: process gone)\n");
+	while (fgets(line, sizeof(line), f))
+		fputs(line, stdout);
+	fclose(f);
+}
+
+static int cmd_status(int argc, char **argv)
+{
+	const char *dir = RUN_DIR, *name = NULL;
+	char path[4200];
+	struct dirent *de;
+	DIR *d;
+	int i, n = 0;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--run-dir") && i + 1 < argc)
+			dir = argv[++i];
+		else if (!name && argv[i][0] != '-')
+			name = argv[i];
+		else
+			return 2;
+	}
+	if (name) {
+		state_path(dir, name, path, sizeof(path));
+		if (access(path, F_OK)) {
+			fprintf(stderr, "%s: status: endpoint '%s' has no session\n",
+				prog, name);
+			return 1;
+		}
+		status_one(path);
+		return 0;
+	}
+	d = opendir(dir);
+	while (d && (de = readdir(d))) {
+		size_t l = strlen(de->d_name);
+
+		if (l < 7 || strcmp(de->d_name + l - 6, ".state"))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		if (n++)
+			printf("\n");
+		status_one(path);
+	}
+	if (d)
+		closedir(d);
+	if (!n)
+		printf("no sessions\n");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -304,6 +767,14 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
+
+	/* The session commands have their own options. */
+	if (argc > 1 && !strcmp(argv[1], "up"))
+		return cmd_up(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "down"))
+		return cmd_down(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "status"))
+		return cmd_status(argc - 1, argv + 1);
 
 	while ((c = getopt_long(argc, argv, "jhV", opts, NULL)) != -1) {
 		switch (c) {
