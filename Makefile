@@ -54,6 +54,7 @@ PROTO_SRC := $(wildcard kmod/proto/*.c)
 ULIB_SRC := $(wildcard userspace/lib/*.c) $(PROTO_SRC)
 ULIB_HDR := $(wildcard userspace/lib/*.h kmod/proto/*.h) kmod/uapi/azconnect.h
 CTL_SRC := userspace/azconnectctl/azconnectctl.c $(ULIB_SRC)
+UNIT_HDR := tests/unit/testutil.h
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(UNIT_SRC))
 GUEST_TOOLS := $(BUILD)/bin/azc-nltest $(BUILD)/bin/azc-tlsprobe
@@ -102,7 +103,7 @@ $(BUILD)/bin/azc-%: tests/tools/azc-%.c $(ULIB_SRC) $(ULIB_HDR)
 # Host unit tests: sanitizers on, cmocka.
 unit: $(UNIT_BIN)
 
-$(BUILD)/unit/%: tests/unit/%.c $(ULIB_SRC) $(ULIB_HDR)
+$(BUILD)/unit/%: tests/unit/%.c $(ULIB_SRC) $(ULIB_HDR) $(UNIT_HDR)
 	@mkdir -p $(@D)
 	$(CC) $(USER_CFLAGS) $(SAN_CFLAGS) -o $@ $< $(ULIB_SRC) \
 		$(USER_LDFLAGS) $(NL_LIBS) -lcmocka

@@ -12,34 +12,11 @@
 #include <string.h>
 
 #include <cmocka.h>
+
+#include "testutil.h"
 #include <errno.h>
 
 #include "cryptobind.h"
-
-static size_t unhex(const char *s, uint8_t *out)
-{
-	size_t n = 0;
-	unsigned int v;
-
-	while (*s) {
-		if (*s == ' ') {
-			s++;
-			continue;
-		}
-		assert_int_equal(sscanf(s, "%2x", &v), 1);
-		out[n++] = v;
-		s += 2;
-	}
-	return n;
-}
-
-static void assert_hex(const uint8_t *got, const char *want_hex)
-{
-	uint8_t want[128];
-	size_t n = unhex(want_hex, want);
-
-	assert_memory_equal(got, want, n);
-}
 
 /* MS-SSTP 4.7: the client's MS-CHAPv2 start keys and CALL_CONNECTED */
 #define SEND_KEY "2A1BB40D55AB0F5EF32F06F2B3CC73C4"

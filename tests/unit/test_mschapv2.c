@@ -11,35 +11,12 @@
 #include <string.h>
 
 #include <cmocka.h>
+
+#include "testutil.h"
 #include <errno.h>
 #include <openssl/provider.h>
 
 #include "mschapv2.h"
-
-static size_t unhex(const char *s, uint8_t *out)
-{
-	size_t n = 0;
-	unsigned int v;
-
-	while (*s) {
-		if (*s == ' ') {
-			s++;
-			continue;
-		}
-		assert_int_equal(sscanf(s, "%2x", &v), 1);
-		out[n++] = v;
-		s += 2;
-	}
-	return n;
-}
-
-static void assert_hex(const uint8_t *got, const char *want_hex)
-{
-	uint8_t want[64];
-	size_t n = unhex(want_hex, want);
-
-	assert_memory_equal(got, want, n);
-}
 
 /* RFC 2759 9.2 */
 #define USER "User"

@@ -9,24 +9,9 @@
 
 #include <cmocka.h>
 
+#include "testutil.h"
+
 #include "proto/ppp.h"
-
-static size_t unhex(const char *s, u8 *out)
-{
-	size_t n = 0;
-	unsigned int v;
-
-	while (*s) {
-		if (*s == ' ') {
-			s++;
-			continue;
-		}
-		assert_int_equal(sscanf(s, "%2x", &v), 1);
-		out[n++] = v;
-		s += 2;
-	}
-	return n;
-}
 
 /* pppd's first LCP Configure-Request: ACCM, magic, PFC, ACFC */
 #define PPPD_LCP_REQ "ff 03 c0 21 01 01 00 14 02 06 00 00 00 00 " \

@@ -9,24 +9,9 @@
 
 #include <cmocka.h>
 
+#include "testutil.h"
+
 #include "proto/ppp_auth.h"
-
-static size_t unhex(const char *s, u8 *out)
-{
-	size_t n = 0;
-	unsigned int v;
-
-	while (*s) {
-		if (*s == ' ') {
-			s++;
-			continue;
-		}
-		assert_int_equal(sscanf(s, "%2x", &v), 1);
-		out[n++] = v;
-		s += 2;
-	}
-	return n;
-}
 
 /* RFC 2759 9.2 sample values */
 #define AUTH_CHALLENGE "5B 5D 7C 7D 7B 3F 2F 3E 3C 2C 60 21 32 26 26 28"

@@ -9,25 +9,9 @@
 
 #include <cmocka.h>
 
+#include "testutil.h"
+
 #include "proto/sstp.h"
-
-/* Hex digits, spaces ignored, into @out; returns the byte count. */
-static size_t unhex(const char *s, u8 *out)
-{
-	size_t n = 0;
-	unsigned int v;
-
-	while (*s) {
-		if (*s == ' ') {
-			s++;
-			continue;
-		}
-		assert_int_equal(sscanf(s, "%2x", &v), 1);
-		out[n++] = v;
-		s += 2;
-	}
-	return n;
-}
 
 /* MS-SSTP 4.7 (Crypto Binding example): the messages on the wire. */
 #define SPEC_REQUEST "10 01 00 0E 00 01 00 01 00 01 00 06 00 01"
