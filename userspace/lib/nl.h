@@ -10,13 +10,26 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <netlink/genl/genl.h>
 #include <netlink/msg.h>
 
+struct azc_nl_event;
+
 struct azc_nl {
 	struct nl_sock *sk;
 	int family;
+	/*
+	 * Events (messages that answer no request: the kernel's unicast
+	 * ctrl-ntf, multicast notifications) that arrived while a request
+	 * waited for its reply, kept for azc_nl_read_events(); only with
+	 * azc_nl_enable_events().
+	 */
+	bool events;
+	struct azc_nl_event *evq, *evq_tail;
+	size_t evq_len;
+	uint64_t evq_dropped;
 	/* Filled from the kernel's extended ack of the last failed request. */
 	char extack[256];
 	int extack_offset;	/* byte offset of the offending attribute, or -1 */
@@ -45,6 +58,25 @@ typedef int (*azc_nl_reply_cb)(struct nlmsghdr *nlh, void *arg);
  */
 int azc_nl_request(struct azc_nl *nl, struct nl_msg *msg, azc_nl_reply_cb cb,
 		   void *arg);
+
+/*
+ * Turn @nl into a socket that also receives events: non-blocking (requests
+ * still wait for their reply with poll()), a large receive buffer, and
+ * messages that are not the reply to the request in progress are queued
+ * instead of dropped. 0 or a negative errno.
+ */
+int azc_nl_enable_events(struct azc_nl *nl);
+/* Join multicast group @group of the family; 0, -ENOENT or -errno. */
+int azc_nl_subscribe(struct azc_nl *nl, const char *group);
+
+typedef void (*azc_nl_event_cb)(struct nlmsghdr *nlh, void *arg);
+
+/*
+ * Calls @cb for each queued event, then for each message that can be read
+ * from the socket without blocking. Returns 0, -ENOBUFS when the kernel
+ * dropped messages for lack of room (some events were lost), or -EIO.
+ */
+int azc_nl_read_events(struct azc_nl *nl, azc_nl_event_cb cb, void *arg);
 
 /*
  * Parse the NLMSGERR_ATTR_* TLVs of an error or ack message into @nl.
