@@ -29,6 +29,7 @@
 #include "dev.h"
 #include "iid.h"
 #include "nl.h"
+#include "rtdev.h"
 
 static const char *prog = "azconnectctl";
 static bool opt_json;
@@ -164,9 +165,6 @@ static int parse_mode(const char *name)
 /* RTM_NEWLINK for kind azconnect, with IFLA_AZCONNECT_MODE. */
 static int cmd_add(int argc, char **argv)
 {
-	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
-	struct nlattr *info, *data;
-	struct nl_msg *msg;
 	struct azc_nl nl;
 	int mode = AZCONNECT_DEV_MODE_ENDPOINT, ret;
 
@@ -176,43 +174,22 @@ static int cmd_add(int argc, char **argv)
 	}
 	if (argc == 3 && (mode = parse_mode(argv[2])) < 0)
 		return 2;
+	if (!*argv[0] || strlen(argv[0]) >= IF_NAMESIZE) {
+		fprintf(stderr, "%s: invalid device name '%s' (1 to %d characters)\n",
+			prog, argv[0], IF_NAMESIZE - 1);
+		return 2;
+	}
 
 	ret = azc_nl_open_route(&nl);
 	if (ret) {
 		report("cannot open an rtnetlink socket", ret, NULL);
 		return 1;
 	}
-	msg = nlmsg_alloc_simple(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
-	if (!msg || nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0) {
-		ret = -ENOMEM;
-		goto err_msg;
-	}
-	ret = put_dev_name(msg, IFLA_IFNAME, argv[0]);
-	if (ret)
-		goto err_msg;
-	info = nla_nest_start(msg, IFLA_LINKINFO);
-	if (!info || nla_put_string(msg, IFLA_INFO_KIND, AZCONNECT_LINK_KIND))
-		goto err_nomem;
-	data = nla_nest_start(msg, IFLA_INFO_DATA);
-	if (!data || nla_put_u32(msg, IFLA_AZCONNECT_MODE, (uint32_t)mode))
-		goto err_nomem;
-	nla_nest_end(msg, data);
-	nla_nest_end(msg, info);
-
-	ret = azc_nl_request(&nl, msg, NULL, NULL);
+	ret = azc_rtdev_add(&nl, argv[0], (uint32_t)mode);
 	if (ret)
 		report(argv[0], ret, &nl);
 	azc_nl_close(&nl);
 	return ret ? 1 : 0;
-
-err_nomem:
-	ret = -ENOMEM;
-err_msg:
-	nlmsg_free(msg);
-	if (ret == -ENOMEM)
-		report(argv[0], ret, NULL);
-	azc_nl_close(&nl);
-	return ret == -EINVAL ? 2 : 1;
 }
 
 /* RTM_DELLINK, once the kernel confirmed that DEV is an azconnect device. */
