@@ -247,6 +247,7 @@ void azc_relay_cfg_init(struct azc_relay_cfg *c)
 {
 	memset(c, 0, sizeof(*c));
 	strcpy(c->state_dir, AZC_RELAY_STATE_DIR);
+	strcpy(c->device, AZC_RELAY_DEVICE);
 	c->max_sessions = 1024;
 	c->handshake_rate = 10;
 	c->handshake_burst = 20;
@@ -338,6 +339,7 @@ static int relay_kv(void *ctx, const char *section, const char *key,
 	static const char *const keys[] = {
 		"cert", "key", "state_dir", "max_sessions", "handshake_rate",
 		"handshake_burst", "tls_timeout", "negotiation_timeout",
+		"device", "prefix", "subnet_id",
 	};
 	struct relay_parse *p = ctx;
 	struct azc_relay_cfg *c = p->c;
@@ -376,11 +378,19 @@ static int relay_kv(void *ctx, const char *section, const char *key,
 			return -EINVAL;
 		c->tls_timeout_ms = s * 1000;
 		return 0;
-	default:
+	case 7:
 		if (set_uint(&s, key, v, 1, 3600, err, errlen))
 			return -EINVAL;
 		c->negotiation_ms = s * 1000;
 		return 0;
+	case 8:
+		return set_str(c->device, sizeof(c->device), key, v, err,
+			       errlen);
+	case 9:
+		return set_str(c->prefix, sizeof(c->prefix), key, v, err,
+			       errlen);
+	default:
+		return set_uint(&c->subnet_id, key, v, 0, 65535, err, errlen);
 	}
 }
 
@@ -456,6 +466,7 @@ static int client_kv(void *ctx, const char *section, const char *key,
 		{ "token", c->token, sizeof(c->token) },
 		{ "fingerprint", c->fingerprint, sizeof(c->fingerprint) },
 		{ "ca", c->ca, sizeof(c->ca) },
+		{ "device", c->device, sizeof(c->device) },
 	};
 	unsigned int i;
 
@@ -467,7 +478,7 @@ static int client_kv(void *ctx, const char *section, const char *key,
 			return -EINVAL;
 		return set_str(f[i].dst, f[i].size, key, v, err, errlen);
 	}
-	snprintf(err, errlen, "unknown key '%s' (relay, name, token, fingerprint, ca)",
+	snprintf(err, errlen, "unknown key '%s' (relay, name, token, fingerprint, ca, device)",
 		 key);
 	return -EINVAL;
 }

@@ -21,6 +21,8 @@
 #define AZC_CFG_TOKEN_MAX	256
 #define AZC_CFG_PATH_MAX	4096
 #define AZC_CFG_ERR_LEN		512
+#define AZC_CFG_DEV_MAX		16	/* IFNAMSIZ */
+#define AZC_CFG_PREFIX_MAX	64
 
 /*
  * The generic parser: calls @kv for every "key = value" with the current
@@ -57,12 +59,16 @@ struct azc_relay_cfg {
 	unsigned int handshake_burst;	/* 20 */
 	unsigned int tls_timeout_ms;	/* 10000 */
 	unsigned int negotiation_ms;	/* 0: the engine's 60 s */
+	char device[AZC_CFG_DEV_MAX];	/* the relay device; "azc-relay" */
+	char prefix[AZC_CFG_PREFIX_MAX];	/* "": the state dir's ULA */
+	unsigned int subnet_id;		/* the overlay /64 in a /48; 0 */
 	struct azc_relay_endpoint *ep;
 	size_t n_ep;
 };
 
 #define AZC_RELAY_CONF		"/etc/azconnect/relayd.conf"
 #define AZC_RELAY_STATE_DIR	"/var/lib/azconnect-relayd"
+#define AZC_RELAY_DEVICE	"azc-relay"
 
 void azc_relay_cfg_init(struct azc_relay_cfg *c);
 void azc_relay_cfg_free(struct azc_relay_cfg *c);
@@ -80,8 +86,10 @@ struct azc_client_cfg {
 	char token[AZC_CFG_TOKEN_MAX + 1];
 	char fingerprint[128];
 	char ca[AZC_CFG_PATH_MAX];
+	char device[AZC_CFG_DEV_MAX];	/* "": AZC_CLIENT_DEVICE */
 };
 
+#define AZC_CLIENT_DEVICE	"azc0"
 #define AZC_CLIENT_CONF		"/etc/azconnect/azconnect.conf"
 
 int azc_client_cfg_parse(struct azc_client_cfg *c, const char *text,

@@ -37,6 +37,8 @@ struct conn {
 	struct azc_sess *sess;
 	int64_t tls_deadline;
 	bool connected_logged;
+	bool handoff;	/* to the kernel once connected */
+	bool no_ktls;	/* the kernel would take it, kTLS is off */
 	uint64_t data_frames;
 	/* unconsumed input, pending output chunk */
 	uint8_t in[CONN_BUF];
@@ -180,7 +182,10 @@ static int conn_start_sess(struct conn *c, int64_t now)
 	if (!azc_tls_get_info(c->tls, &info)) {
 		azc_tls_info_str(&info, s, sizeof(s));
 		conn_log(c, "TLS handshake done: %s", s);
+		c->handoff = c->r->k.on && info.ktls_send && info.ktls_recv;
 	}
+	c->no_ktls = c->r->k.on && !c->handoff;
+	sc.handoff = c->handoff;
 	sc.cert_der = azc_tls_server_cert_der(c->tls, &sc.cert_der_len);
 	memcpy(sc.iid, c->r->iids.relay_iid, AZC_IID_LEN);
 	c->sess = azc_sess_new(&sc);
@@ -314,6 +319,34 @@ static void conn_want(struct conn *c)
 	epoll_ctl(c->r->epfd, EPOLL_CTL_MOD, c->fd, &ev);
 }
 
+/*
+ * Connected: the kernel takes the socket (the session goes with it), or
+ * the session ends when kTLS is off and the kernel cannot. True when @c
+ * is gone.
+ */
+static bool conn_to_kernel(struct relayd *r, struct conn *c, int64_t now)
+{
+	if (azc_sess_state(c->sess) != AZC_SESS_CONNECTED || c->out_len)
+		return false;
+	if (c->no_ktls) {
+		c->no_ktls = false;
+		azc_sess_close(c->sess, "kernel TLS is not active both ways (is the tls module loaded?): no kernel data path",
+			       now);
+		if (conn_pump(c, now))
+			return false;
+		conn_end(c);
+		return true;
+	}
+	if (!c->handoff)
+		return false;
+	epoll_ctl(r->epfd, EPOLL_CTL_DEL, c->fd, NULL);
+	if (!kern_adopt(r, c->sess, c->tls, c->in + c->in_off, c->in_len,
+			c->id, c->peer))
+		c->sess = NULL;	/* the link's now */
+	conn_close(c);
+	return true;
+}
+
 static void conn_step(struct relayd *r, struct conn *c, int64_t now)
 {
 	int ret;
@@ -341,6 +374,8 @@ static void conn_step(struct relayd *r, struct conn *c, int64_t now)
 		conn_end(c);
 		return;
 	}
+	if (conn_to_kernel(r, c, now))
+		return;
 	conn_want(c);
 }
 

@@ -151,11 +151,13 @@ static void stop(struct relayd *r)
 		return;
 	r->stopping = true;
 	r->stop_deadline = now + STOP_GRACE_MS;
-	relayd_log("shutting down: disconnecting %u sessions", r->n_conns);
+	relayd_log("shutting down: disconnecting %u sessions",
+		   r->n_conns + r->k.n_links);
 	for (c = r->conns; c; c = next) {
 		next = conn_next(c);
 		conn_stop(r, c, now);
 	}
+	kern_stop(r, now);
 }
 
 static void on_signal(struct relayd *r)
@@ -172,7 +174,7 @@ static void on_signal(struct relayd *r)
 
 static int wait_ms(struct relayd *r, int64_t now)
 {
-	int64_t best = -1, d;
+	int64_t best = kern_deadline(r), d;
 	const struct conn *c;
 
 	for (c = r->conns; c; c = conn_next(c)) {
@@ -198,6 +200,7 @@ static void run_timers(struct relayd *r)
 		if (d >= 0 && d <= now)
 			conn_timer(r, c, now);
 	}
+	kern_timers(r, now);
 }
 
 static void dispatch(struct relayd *r, struct epoll_event *ev)
@@ -212,6 +215,14 @@ static void dispatch(struct relayd *r, struct epoll_event *ev)
 		conn_accept(r, *(int *)p);
 		return;
 	}
+	if (p == &r->k.nlfd) {
+		kern_nl_event(r);
+		return;
+	}
+	if (p == &r->k.rafd) {
+		kern_ra_event(r);
+		return;
+	}
 	conn_event(r, p, ev->events);
 }
 
@@ -223,7 +234,8 @@ int relayd_run(struct relayd *r)
 	ret = open_signals(r);
 	if (ret)
 		return ret;
-	while (!r->stopping || (r->conns && relayd_now() < r->stop_deadline)) {
+	while (!r->stopping || ((r->conns || r->k.links) &&
+				relayd_now() < r->stop_deadline)) {
 		n = epoll_wait(r->epfd, ev, 64, wait_ms(r, relayd_now()));
 		if (n < 0 && errno != EINTR)
 			return -errno;
@@ -232,8 +244,10 @@ int relayd_run(struct relayd *r)
 		run_timers(r);
 		conn_reap(r);
 	}
-	if (r->conns)
-		relayd_log("%u sessions did not finish in time", r->n_conns);
+	if (r->conns || r->k.links)
+		relayd_log("%u sessions did not finish in time",
+			   r->n_conns + r->k.n_links);
 	conn_free_all(r);
+	kern_free(r);
 	return 0;
 }

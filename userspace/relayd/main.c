@@ -33,8 +33,10 @@ static void usage(FILE *f)
 		"  -l, --listen ADDR:PORT\n"
 		"                        listen there (repeatable; default [::]:443,\n"
 		"                        dual-stack); [V6ADDR]:PORT, *:PORT or PORT too\n"
-		"  -s, --state-dir DIR   self-signed certificate and IID salt\n"
+		"  -s, --state-dir DIR   self-signed certificate, IID salt, ULA prefix\n"
 		"                        (default: the config's state_dir, else %s)\n"
+		"  -d, --device NAME     the relay device, created when missing\n"
+		"                        (default: the config's device, else %s)\n"
 		"  -f, --foreground      stay in the foreground (the default; a service\n"
 		"                        manager runs it; the daemon never forks)\n"
 		"      --syslog          log to syslog as well as to stderr\n"
@@ -54,6 +56,12 @@ static void usage(FILE *f)
 		"  handshake_burst = N   ... with this burst (20)\n"
 		"  tls_timeout = S       TLS handshake deadline, seconds (10)\n"
 		"  negotiation_timeout = S  SSTP/PPP negotiation deadline (60)\n"
+		"  device = NAME         the relay's azconnect device (%s)\n"
+		"  prefix = PREFIX       the private network: a /48 (its subnet\n"
+		"                        subnet_id is the overlay /64) or the /64;\n"
+		"                        default: a unique local /48 (RFC 4193) made\n"
+		"                        on first start and kept in the state dir\n"
+		"  subnet_id = N         the overlay's subnet of the /48 (0)\n"
 		"  [endpoint NAME]       one section per endpoint:\n"
 		"  token = SECRET        its token (the PPP secret), required\n"
 		"  group = GROUP         its group (informational for now)\n"
@@ -61,8 +69,14 @@ static void usage(FILE *f)
 		"Signals: SIGTERM/SIGINT disconnect every session (CALL_DISCONNECT) and\n"
 		"exit; SIGHUP reloads the endpoints and limits from the config file.\n"
 		"The certificate's SHA-256 fingerprint, printed at start, is what\n"
-		"endpoints pin (azconnectctl up --fingerprint).\n",
-		AZC_RELAY_CONF, AZC_RELAY_STATE_DIR);
+		"endpoints pin (azconnectctl up --fingerprint).\n"
+		"\n"
+		"With the azconnect module, each connected endpoint's socket is handed\n"
+		"to the kernel, which forwards IPv6 between endpoints on the relay\n"
+		"device; endpoints learn the overlay prefix from its router\n"
+		"advertisements. Without it, sessions carry no packets.\n",
+		AZC_RELAY_CONF, AZC_RELAY_STATE_DIR, AZC_RELAY_DEVICE,
+		AZC_RELAY_DEVICE);
 }
 
 int64_t relayd_now(void)
@@ -90,6 +104,7 @@ struct opts {
 	const char *listen[RELAYD_MAX_LISTEN];
 	size_t n_listen;
 	const char *state_dir;
+	const char *device;
 	bool check;
 };
 
@@ -100,6 +115,7 @@ static int parse_args(int argc, char **argv, struct relayd *r,
 		{ "config", required_argument, NULL, 'c' },
 		{ "listen", required_argument, NULL, 'l' },
 		{ "state-dir", required_argument, NULL, 's' },
+		{ "device", required_argument, NULL, 'd' },
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "syslog", no_argument, NULL, 'S' },
 		{ "check", no_argument, NULL, 't' },
@@ -109,7 +125,7 @@ static int parse_args(int argc, char **argv, struct relayd *r,
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "c:l:s:ftShV", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:l:s:d:ftShV", lo, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			r->config_path = optarg;
@@ -124,6 +140,9 @@ static int parse_args(int argc, char **argv, struct relayd *r,
 			break;
 		case 's':
 			o->state_dir = optarg;
+			break;
+		case 'd':
+			o->device = optarg;
 			break;
 		case 'f':
 			break;
@@ -165,6 +184,13 @@ static int setup(struct relayd *r, struct opts *o)
 	if (o->state_dir)
 		snprintf(r->cfg.state_dir, sizeof(r->cfg.state_dir), "%s",
 			 o->state_dir);
+	if (o->device && strlen(o->device) >= sizeof(r->cfg.device)) {
+		fprintf(stderr, "azconnect-relayd: --device %s: too long\n",
+			o->device);
+		return 1;
+	}
+	if (o->device)
+		strcpy(r->cfg.device, o->device);
 	to.cert_file = r->cfg.cert[0] ? r->cfg.cert : NULL;
 	to.key_file = r->cfg.key[0] ? r->cfg.key : NULL;
 	to.state_dir = r->cfg.state_dir;
@@ -192,6 +218,8 @@ static int start(struct relayd *r, struct opts *o)
 	r->rl = calloc(RELAYD_RL_SLOTS, sizeof(*r->rl));
 	if (r->epfd < 0 || !r->rl)
 		return 1;
+	if (kern_setup(r))
+		return 1;
 	if (!o->n_listen)
 		o->listen[o->n_listen++] = "[::]:443";
 	for (i = 0; i < o->n_listen; i++) {
@@ -213,6 +241,7 @@ static void cleanup(struct relayd *r)
 	if (r->sigfd >= 0)
 		close(r->sigfd);
 	free(r->rl);
+	kern_free(r);
 	azc_iid_free(&r->iids);
 	azc_tls_ctx_free(r->tls);
 	azc_relay_cfg_free(&r->cfg);
@@ -221,7 +250,7 @@ static void cleanup(struct relayd *r)
 int main(int argc, char **argv)
 {
 	struct relayd r = { .config_path = AZC_RELAY_CONF, .epfd = -1,
-			    .sigfd = -1 };
+			    .sigfd = -1, .k = { .nlfd = -1, .rafd = -1 } };
 	struct opts o = { 0 };
 	int ret;
 

@@ -1,0 +1,437 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The relay's kernel data path: the relay device and its addresses, and
+ * the links, one per connected endpoint. After the hand-off the kernel
+ * carries the endpoint's IPv6 packets; its control frames reach the
+ * session engine over netlink (kframe.c), whose timers still run here.
+ */
+
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <unistd.h>
+
+#include "kframe.h"
+#include "nllink.h"
+#include "relayd.h"
+#include "rtdev.h"
+#include "ula.h"
+
+struct rlink {
+	struct rlink *prev, *next;
+	struct relayd *r;
+	uint64_t id;			/* the connection's, for the log */
+	char peer[INET6_ADDRSTRLEN + 8];
+	uint32_t link_id;
+	struct azc_sess *sess;
+	struct azc_kframe kf;
+	bool deleting;			/* link-del sent */
+};
+
+static void link_log(const struct rlink *l, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void link_log(const struct rlink *l, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	relayd_log("[%llu %s] %s", (unsigned long long)l->id, l->peer, msg);
+}
+
+/* The overlay /64: configured, or a subnet of the state directory's ULA. */
+static int kern_prefix(struct relayd *r)
+{
+	struct in6_addr p;
+	unsigned int plen = 48;
+	char err[AZC_CFG_ERR_LEN], s[AZC_ULA_STRLEN];
+
+	if (r->cfg.prefix[0]) {
+		if (azc_prefix_parse(r->cfg.prefix, &p, &plen)) {
+			relayd_log("prefix '%s': expected an IPv6 /48 or /64 (\"fdXX:XXXX:XXXX::/48\")",
+				   r->cfg.prefix);
+			return -EINVAL;
+		}
+	} else if (azc_ula_load(r->cfg.state_dir, &p, err, sizeof(err))) {
+		relayd_log("%s", err);
+		return -EIO;
+	}
+	if (plen == 48)
+		azc_ula_subnet(&p, (uint16_t)r->cfg.subnet_id, &r->k.p64);
+	else
+		r->k.p64 = p;
+	azc_prefix_format(&r->k.p64, 64, s, sizeof(s));
+	relayd_log("overlay prefix %s", s);
+	return 0;
+}
+
+/* The device up with fe80::IID/64 and PREFIX::IID/64, forwarding on. */
+static int kern_device(struct relayd *r)
+{
+	const uint8_t *iid = r->iids.relay_iid;
+	char err[AZC_RTDEV_ERR_LEN], a[INET6_ADDRSTRLEN];
+	struct in6_addr addr;
+
+	azc_prefix_addr(&r->k.p64, iid, &addr);
+	if (azc_rtdev_setup(r->k.ifindex, iid, err, sizeof(err)) ||
+	    azc_rtdev_addr_add(r->k.ifindex, &addr, 64, err, sizeof(err)) ||
+	    azc_rtdev_enable_forwarding(err, sizeof(err))) {
+		relayd_log("device %s: %s", r->cfg.device, err);
+		return -EIO;
+	}
+	inet_ntop(AF_INET6, &addr, a, sizeof(a));
+	relayd_log("device %s (index %u) up: %s/64, IPv6 forwarding enabled",
+		   r->cfg.device, r->k.ifindex, a);
+	return 0;
+}
+
+static int kern_watch(struct relayd *r, int fd, int *key)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = key };
+
+	*key = fd;
+	return epoll_ctl(r->epfd, EPOLL_CTL_ADD, fd, &ev) ? -errno : 0;
+}
+
+int kern_setup(struct relayd *r)
+{
+	char err[AZC_RTDEV_ERR_LEN];
+	int ret;
+
+	r->k.nlfd = r->k.rafd = -1;
+	ret = azc_rtdev_ensure(r->cfg.device, AZCONNECT_DEV_MODE_RELAY,
+			       &r->k.ifindex, err, sizeof(err));
+	if (ret == -ENOENT) {
+		relayd_log("no kernel data path (%s): sessions are negotiated but carry no packets",
+			   err);
+		return 0;
+	}
+	if (ret) {
+		relayd_log("device %s: %s", r->cfg.device, err);
+		return ret;
+	}
+	ret = kern_prefix(r);
+	if (!ret)
+		ret = kern_device(r);
+	if (ret)
+		return ret;
+	ret = azc_link_open(&r->k.nl);
+	if (ret) {
+		relayd_log("cannot open the links' netlink socket: %s",
+			   strerror(-ret));
+		return ret;
+	}
+	ret = kern_watch(r, nl_socket_get_fd(r->k.nl.sk), &r->k.nlfd);
+	if (!ret)
+		ret = radv_open(r);
+	if (!ret)
+		ret = kern_watch(r, r->k.rafd, &r->k.rafd);
+	r->k.on = !ret;
+	return ret;
+}
+
+static struct rlink *kern_find(struct relayd *r, uint32_t link_id)
+{
+	struct rlink *l;
+
+	for (l = r->k.links; l; l = l->next)
+		if (l->link_id == link_id)
+			return l;
+	return NULL;
+}
+
+static int link_send(void *ctx, uint32_t kind, const uint8_t *frame,
+		     size_t len)
+{
+	struct rlink *l = ctx;
+	struct relayd *r = l->r;
+	int ret;
+
+	ret = azc_ctrl_send(&r->k.nl, r->k.ifindex, l->link_id, kind, frame,
+			    len);
+	if (ret)
+		link_log(l, "ctrl-send on link %u: %s%s%s", l->link_id,
+			 strerror(-ret), r->k.nl.extack[0] ? ": " : "",
+			 r->k.nl.extack);
+	return ret;
+}
+
+static void link_free(struct rlink *l)
+{
+	struct relayd *r = l->r;
+
+	if (l->prev)
+		l->prev->next = l->next;
+	else
+		r->k.links = l->next;
+	if (l->next)
+		l->next->prev = l->prev;
+	r->k.n_links--;
+	azc_sess_free(l->sess);
+	free(l);
+}
+
+/* The session ended: the link goes; link-del-ntf frees it. */
+static void link_end(struct rlink *l)
+{
+	const struct azc_sess_error *e = azc_sess_error(l->sess);
+	struct relayd *r = l->r;
+	int ret;
+
+	if (l->deleting)
+		return;
+	l->deleting = true;
+	link_log(l, "endpoint '%s' session ended: %s",
+		 azc_sess_info(l->sess)->peer_name,
+		 e ? e->msg : "closed");
+	ret = azc_link_del(&r->k.nl, r->k.ifindex, l->link_id);
+	if (ret) {
+		link_log(l, "link-del of link %u: %s%s%s", l->link_id,
+			 strerror(-ret), r->k.nl.extack[0] ? ": " : "",
+			 r->k.nl.extack);
+		link_free(l);
+	}
+}
+
+static bool link_ended(const struct rlink *l)
+{
+	enum azc_sess_state st = azc_sess_state(l->sess);
+
+	return st == AZC_SESS_CLOSED || st == AZC_SESS_FAILED;
+}
+
+/* The kTLS socket's hand-off: its pending bytes, link-new. */
+static int kern_link_new(struct relayd *r, struct rlink *l,
+			 struct azc_tls *tls, const uint8_t *unread,
+			 size_t unread_len)
+{
+	const struct azc_sess_info *i = azc_sess_info(l->sess);
+	struct azc_link_params p = {
+		.local_iid = i->local_iid,
+		.peer_iid = i->peer_iid,
+		.mru = i->peer_mru,
+	};
+	struct azc_tls_handoff h;
+	struct in6_addr addr;
+	uint8_t *pend;
+	int ret;
+
+	ret = azc_tls_handoff(tls, &h);
+	if (ret) {
+		link_log(l, "hand-off refused: %s", azc_tls_error(tls));
+		return ret;
+	}
+	ret = azc_kframe_pending(l->sess, unread, unread_len, h.pending,
+				 h.pending_len, &pend, &p.pending_len);
+	free(h.pending);
+	if (ret) {
+		link_log(l, "hand-off: %s bytes pending", strerror(-ret));
+		return ret;
+	}
+	azc_prefix_addr(&r->k.p64, i->peer_iid, &addr);
+	p.sockfd = h.fd;
+	p.pending = pend;
+	p.peer_addr = &addr;
+	ret = azc_link_new(&r->k.nl, r->k.ifindex, &p, &l->link_id);
+	free(pend);
+	if (ret)
+		link_log(l, "link-new on %s: %s%s%s", r->cfg.device,
+			 strerror(-ret), r->k.nl.extack[0] ? ": " : "",
+			 r->k.nl.extack);
+	return ret;
+}
+
+static void kern_link_up(struct relayd *r, struct rlink *l)
+{
+	const struct azc_sess_info *i = azc_sess_info(l->sess);
+	char a[INET6_ADDRSTRLEN];
+	struct in6_addr addr;
+
+	azc_prefix_addr(&r->k.p64, i->peer_iid, &addr);
+	inet_ntop(AF_INET6, &addr, a, sizeof(a));
+	link_log(l, "endpoint '%s' handed to the kernel: link %u, %s, MRU %u",
+		 i->peer_name, l->link_id, a, i->peer_mru);
+	/* The endpoint learns the prefix now, not in 10 minutes. */
+	radv_send(r, NULL);
+}
+
+int kern_adopt(struct relayd *r, struct azc_sess *sess, struct azc_tls *tls,
+	       const uint8_t *unread, size_t unread_len, uint64_t id,
+	       const char *peer)
+{
+	struct rlink *l;
+	int ret;
+
+	l = calloc(1, sizeof(*l));
+	if (!l)
+		return -ENOMEM;
+	l->r = r;
+	l->id = id;
+	l->sess = sess;
+	snprintf(l->peer, sizeof(l->peer), "%s", peer);
+	ret = kern_link_new(r, l, tls, unread, unread_len);
+	if (ret) {
+		link_log(l, "endpoint '%s' dropped: the kernel did not take its connection",
+			 azc_sess_info(sess)->peer_name);
+		free(l);
+		return ret;
+	}
+	l->next = r->k.links;
+	if (r->k.links)
+		r->k.links->prev = l;
+	r->k.links = l;
+	r->k.n_links++;
+	kern_link_up(r, l);
+	azc_kframe_start(&l->kf, sess, link_send, l);
+	if (r->stopping)
+		azc_sess_close(sess, "relay shutting down", relayd_now());
+	azc_kframe_flush(&l->kf);
+	return 0;
+}
+
+static void on_ctrl(void *ctx, uint32_t ifindex, uint32_t id, uint32_t kind,
+		    const uint8_t *frame, size_t len)
+{
+	struct relayd *r = ctx;
+	struct rlink *l = ifindex == r->k.ifindex ? kern_find(r, id) : NULL;
+
+	if (!l || l->deleting)
+		return;
+	if (azc_kframe_input(&l->kf, kind, frame, len, relayd_now()) == -EINVAL)
+		link_log(l, "malformed control frame from the kernel (kind %u, %zu bytes)",
+			 kind, len);
+	if (link_ended(l))
+		link_end(l);
+}
+
+static void on_del(void *ctx, const struct azc_link_info *i)
+{
+	struct relayd *r = ctx;
+	struct rlink *l = i->ifindex == r->k.ifindex ? kern_find(r, i->id) :
+			  NULL;
+
+	if (!l)
+		return;
+	link_log(l, "link %u of endpoint '%s' down: %s; rx %llu packets %llu bytes (%llu errors, %llu dropped), tx %llu packets %llu bytes (%llu dropped)",
+		 l->link_id, azc_sess_info(l->sess)->peer_name,
+		 azc_link_down_reason_name(i->down_reason),
+		 (unsigned long long)i->rx_packets,
+		 (unsigned long long)i->rx_bytes,
+		 (unsigned long long)i->rx_errors,
+		 (unsigned long long)i->rx_dropped,
+		 (unsigned long long)i->tx_packets,
+		 (unsigned long long)i->tx_bytes,
+		 (unsigned long long)i->tx_dropped);
+	link_free(l);
+}
+
+/* Links that the kernel no longer has (link-del-ntf lost) are freed. */
+static void kern_resync(struct relayd *r)
+{
+	struct azc_link_list list = { 0 };
+	struct rlink *l, *next;
+	size_t i;
+
+	if (azc_link_dump(&r->k.nl, r->k.ifindex, &list))
+		return;
+	for (l = r->k.links; l; l = next) {
+		next = l->next;
+		for (i = 0; i < list.n && list.links[i].id != l->link_id; i++)
+			;
+		if (i == list.n) {
+			link_log(l, "link %u is gone (its notification was lost)",
+				 l->link_id);
+			link_free(l);
+		}
+	}
+	azc_link_list_free(&list);
+}
+
+void kern_nl_event(struct relayd *r)
+{
+	const struct azc_link_events ev = {
+		.ctrl = on_ctrl,
+		.del = on_del,
+		.ctx = r,
+	};
+	int ret = azc_link_read_events(&r->k.nl, &ev);
+
+	if (ret == -ENOBUFS) {
+		relayd_log("netlink events lost (socket overrun): checking the links");
+		kern_resync(r);
+	} else if (ret) {
+		relayd_log("netlink events: %s", strerror(-ret));
+	}
+}
+
+int64_t kern_deadline(const struct relayd *r)
+{
+	const struct rlink *l;
+	int64_t best = r->k.on ? r->k.next_ra : -1, d;
+
+	for (l = r->k.links; l; l = l->next) {
+		d = l->deleting ? -1 : azc_sess_next_deadline(l->sess);
+		if (d >= 0 && (best < 0 || d < best))
+			best = d;
+	}
+	return best;
+}
+
+void kern_timers(struct relayd *r, int64_t now)
+{
+	struct rlink *l, *next;
+	int64_t d;
+
+	if (!r->k.on)
+		return;
+	if (now >= r->k.next_ra)
+		radv_send(r, NULL);
+	for (l = r->k.links; l; l = next) {
+		next = l->next;
+		d = azc_sess_next_deadline(l->sess);
+		if (l->deleting || d < 0 || d > now)
+			continue;
+		azc_kframe_tick(&l->kf, now);
+		if (link_ended(l))
+			link_end(l);
+	}
+}
+
+/* Shutdown: CALL_DISCONNECT on every link; each goes once answered. */
+void kern_stop(struct relayd *r, int64_t now)
+{
+	struct rlink *l, *next;
+
+	for (l = r->k.links; l; l = next) {
+		next = l->next;
+		if (l->deleting)
+			continue;
+		azc_sess_close(l->sess, "relay shutting down", now);
+		azc_kframe_flush(&l->kf);
+		if (link_ended(l))
+			link_end(l);
+	}
+}
+
+void kern_free(struct relayd *r)
+{
+	struct rlink *l;
+
+	while (r->k.links) {
+		l = r->k.links;
+		if (!l->deleting)
+			link_end(l);
+		if (r->k.links == l)
+			link_free(l);	/* its notification is not awaited */
+	}
+	radv_close(r);
+	azc_nl_close(&r->k.nl);
+}
