@@ -6,14 +6,18 @@
  * over the "azconnect" generic netlink family.
  */
 
+#include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <ifaddrs.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
@@ -27,8 +31,10 @@
 #include "client.h"
 #include "config.h"
 #include "dev.h"
+#include "eplink.h"
 #include "iid.h"
 #include "nl.h"
+#include "ula.h"
 #include "rtdev.h"
 
 static const char *prog = "azconnectctl";
@@ -294,11 +300,20 @@ out:
 
 #define RUN_DIR	"/run/azconnect"
 
+#define BACKOFF_MIN_MS	1000
+#define BACKOFF_MAX_MS	60000
+
 struct up_opts {
 	struct azc_client_cfg cfg;
 	const char *config;
 	const char *run_dir;
 	bool foreground, verbose;
+	/* The kernel data path: the device, the link, the last end */
+	bool kernel;
+	struct azc_client_opts co;
+	uint32_t ifindex;
+	struct azc_eplink link;
+	char last_down[AZC_CLIENT_ERR_LEN];
 };
 
 static void up_usage(FILE *f)
@@ -316,11 +331,18 @@ static void up_usage(FILE *f)
 		"  -p, --fingerprint SHA256:..  pin the relay's certificate\n"
 		"  -a, --ca FILE             or trust these CAs (default: system store)\n"
 		"  -f, --foreground          keep the session in this process\n"
+		"  -D, --device NAME         the endpoint's azconnect device, created\n"
+		"                            when missing (default %s)\n"
 		"  -c, --config FILE         settings (default %s; keys relay,\n"
-		"                            name, token, fingerprint, ca); options win\n"
+		"                            name, token, fingerprint, ca, device);\n"
+		"                            options win\n"
 		"  -d, --run-dir DIR         state files (default %s)\n"
-		"  -v, --verbose             print each negotiation step\n",
-		prog, AZC_CLIENT_CONF, RUN_DIR);
+		"  -v, --verbose             print each negotiation step\n"
+		"\n"
+		"With the azconnect module the connection is handed to the kernel, which\n"
+		"carries IPv6 on the device; a lost link is restored with back-off\n"
+		"(1 s doubling to 60 s). Without it the session carries no packets.\n",
+		prog, AZC_CLIENT_DEVICE, AZC_CLIENT_CONF, RUN_DIR);
 }
 
 static int up_set(char *dst, size_t size, const char *v, const char *what)
@@ -355,6 +377,7 @@ static int up_parse(int argc, char **argv, struct up_opts *o)
 		{ "token", required_argument, NULL, 't' },
 		{ "fingerprint", required_argument, NULL, 'p' },
 		{ "ca", required_argument, NULL, 'a' },
+		{ "device", required_argument, NULL, 'D' },
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "config", required_argument, NULL, 'c' },
 		{ "run-dir", required_argument, NULL, 'd' },
@@ -365,7 +388,7 @@ static int up_parse(int argc, char **argv, struct up_opts *o)
 	struct azc_client_cfg cli = { 0 };
 	int c;
 
-	while ((c = getopt_long(argc, argv, "r:n:t:p:a:fc:d:vh", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "r:n:t:p:a:D:fc:d:vh", lo, NULL)) != -1) {
 		switch (c) {
 		case 'r':
 			if (up_set(cli.relay, sizeof(cli.relay), optarg, "relay"))
@@ -386,6 +409,11 @@ static int up_parse(int argc, char **argv, struct up_opts *o)
 			break;
 		case 'a':
 			if (up_set(cli.ca, sizeof(cli.ca), optarg, "ca"))
+				return 2;
+			break;
+		case 'D':
+			if (up_set(cli.device, sizeof(cli.device), optarg,
+				   "device"))
 				return 2;
 			break;
 		case 'f':
@@ -425,6 +453,10 @@ static int up_parse(int argc, char **argv, struct up_opts *o)
 		strcpy(o->cfg.fingerprint, cli.fingerprint);
 	if (cli.ca[0])
 		strcpy(o->cfg.ca, cli.ca);
+	if (cli.device[0])
+		strcpy(o->cfg.device, cli.device);
+	if (!o->cfg.device[0])
+		strcpy(o->cfg.device, AZC_CLIENT_DEVICE);
 	return -1;
 }
 
@@ -454,21 +486,32 @@ static void state_path(const char *dir, const char *name, char *buf,
 }
 
 /* "key=value" lines; the session's process id first. */
-static void state_print(FILE *f, const struct azc_client *c, pid_t pid,
-			const char *name)
+static void state_print(FILE *f, const struct up_opts *o,
+			const struct azc_client *c, pid_t pid)
 {
-	const struct azc_sess_info *i = azc_sess_info(c->sess);
+	const struct azc_sess_info *i;
 	char a[24], b[24];
 
+	fprintf(f, "pid=%ld\nname=%s\nrelay=%s\n", (long)pid, o->cfg.name,
+		o->cfg.relay);
+	if (o->kernel)
+		fprintf(f, "device=%s\nlink=%s\n", o->cfg.device,
+			c->sess ? "up" : "down");
+	if (o->last_down[0])
+		fprintf(f, "last_down=%s\n", o->last_down);
+	if (!c->sess) {
+		fprintf(f, "state=reconnecting\n");
+		return;
+	}
+	i = azc_sess_info(c->sess);
 	azc_iid_format(i->local_iid, a);
 	azc_iid_format(i->peer_iid, b);
 	fprintf(f,
-		"pid=%ld\nname=%s\nrelay=%s\naddress=%s\nstate=%s\n"
+		"address=%s\nstate=%s\n"
 		"tls=%s\ncipher=%s\nktls_send=%s\nktls_recv=%s\n"
 		"fingerprint=%s\nverified=%s\nlocal_iid=%s\npeer_iid=%s\n"
 		"mru=%u\npeer_mru=%u\nauth=%s\n",
-		(long)pid, name, c->host, c->addr,
-		azc_sess_state_name(azc_sess_state(c->sess)),
+		c->addr, azc_sess_state_name(azc_sess_state(c->sess)),
 		c->tinfo.version, c->tinfo.cipher,
 		c->tinfo.ktls_send ? "on" : "off",
 		c->tinfo.ktls_recv ? "on" : "off",
@@ -476,6 +519,8 @@ static void state_print(FILE *f, const struct azc_client *c, pid_t pid,
 		a, b, i->mru, i->peer_mru,
 		i->auth == AZC_SESS_AUTH_PAP ? "PAP" :
 		i->auth == AZC_SESS_AUTH_MSCHAPV2 ? "MS-CHAPv2" : "none");
+	if (o->kernel)
+		fprintf(f, "link_id=%u\n", o->link.link_id);
 }
 
 static int state_write(const struct up_opts *o, const struct azc_client *c,
@@ -491,7 +536,7 @@ static int state_write(const struct up_opts *o, const struct azc_client *c,
 	f = fopen(tmp, "w");
 	if (!f)
 		goto fail;
-	state_print(f, c, pid, o->cfg.name);
+	state_print(f, o, c, pid);
 	if (fclose(f) || rename(tmp, path))
 		goto fail;
 	return 0;
@@ -519,18 +564,91 @@ static int stop_signals(void)
 	return signalfd(-1, &set, SFD_CLOEXEC);
 }
 
+/* Waits @ms, or until a stop signal: true when stopped. */
+static bool up_sleep(int sfd, int ms)
+{
+	struct pollfd p = { .fd = sfd, .events = POLLIN };
+
+	return poll(&p, 1, ms) > 0;
+}
+
+/* 1 s doubling to 60 s, each wait within 20 % of it either way */
+static int up_backoff(int *delay)
+{
+	int d = *delay, ms;
+
+	ms = d - d / 5 + (int)((unsigned int)rand() % (unsigned int)(2 * (d / 5) + 1));
+	*delay = d * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : d * 2;
+	return ms;
+}
+
+/* A new connection handed to the kernel: 0, or -errno and @err. */
+static int up_connect(struct up_opts *o, struct azc_client *c, char *err,
+		      size_t errlen)
+{
+	int ret = azc_client_connect(c, &o->co, err, errlen);
+
+	if (!ret && o->kernel)
+		ret = azc_eplink_attach(&o->link, c, err, errlen);
+	if (ret) {
+		if (c->sess)
+			azc_client_disconnect(c, err);
+		azc_client_free(c);
+	}
+	return ret;
+}
+
+/* Until stopped: the link, and a new one whenever it goes down. */
+static int up_serve_kernel(struct up_opts *o, struct azc_client *c, int sfd,
+			   pid_t pid)
+{
+	char err[AZC_CLIENT_ERR_LEN];
+	int delay = BACKOFF_MIN_MS, ms;
+
+	for (;;) {
+		if (!azc_eplink_serve(&o->link, sfd, err, sizeof(err)))
+			break;
+		fprintf(stderr, "%s: %s: %s\n", prog, c->host, err);
+		snprintf(o->last_down, sizeof(o->last_down), "%s", err);
+		azc_client_free(c);
+		do {
+			state_write(o, c, pid);
+			ms = up_backoff(&delay);
+			fprintf(stderr, "%s: reconnecting in %d.%d s\n", prog,
+				ms / 1000, ms % 1000 / 100);
+			if (up_sleep(sfd, ms))
+				return 0;
+			if (up_connect(o, c, err, sizeof(err)))
+				fprintf(stderr, "%s: %s\n", prog, err);
+		} while (!c->sess);
+		fprintf(stderr, "%s: link to %s restored on %s\n", prog,
+			c->host, o->cfg.device);
+		delay = BACKOFF_MIN_MS;
+		state_write(o, c, pid);
+	}
+	fprintf(stderr, "%s: disconnecting from %s\n", prog, c->host);
+	azc_eplink_disconnect(&o->link, "azconnectctl down");
+	return 0;
+}
+
 /* The session's life after CONNECTED, in this process. */
-static int up_serve(struct up_opts *o, struct azc_client *c, int sfd)
+static int up_serve(struct up_opts *o, struct azc_client *c, int sfd,
+		    pid_t pid)
 {
 	char err[AZC_CLIENT_ERR_LEN], path[4200];
 	int ret;
 
-	ret = azc_client_serve(c, sfd, err, sizeof(err));
-	if (!ret) {
-		fprintf(stderr, "%s: disconnecting from %s\n", prog, c->host);
-		azc_client_disconnect(c, "azconnectctl down");
+	if (o->kernel) {
+		ret = up_serve_kernel(o, c, sfd, pid);
 	} else {
-		fprintf(stderr, "%s: %s\n", prog, err);
+		ret = azc_client_serve(c, sfd, err, sizeof(err));
+		if (!ret) {
+			fprintf(stderr, "%s: disconnecting from %s\n", prog,
+				c->host);
+			azc_client_disconnect(c, "azconnectctl down");
+		} else {
+			fprintf(stderr, "%s: %s\n", prog, err);
+		}
 	}
 	state_path(o->run_dir, o->cfg.name, path, sizeof(path));
 	unlink(path);
@@ -578,7 +696,7 @@ static int up_detach(struct up_opts *o, struct azc_client *c, int sfd)
 	}
 	if (pid > 0) {
 		/* The parent only reports; the child owns the session. */
-		state_print(stdout, c, pid, o->cfg.name);
+		state_print(stdout, o, c, pid);
 		fflush(stdout);
 		_exit(state_write(o, c, pid) ? 1 : 0);
 	}
@@ -590,44 +708,76 @@ static int up_detach(struct up_opts *o, struct azc_client *c, int sfd)
 		close(null);
 	}
 	/* stderr stays: a service manager or a log file may hold it. */
-	return up_serve(o, c, sfd);
+	return up_serve(o, c, sfd, getpid());
+}
+
+/* The kernel data path when the module is there; false otherwise. */
+static int up_kernel(struct up_opts *o)
+{
+	char err[AZC_RTDEV_ERR_LEN];
+	int ret;
+
+	ret = azc_eplink_device(o->cfg.device, &o->ifindex, err, sizeof(err));
+	if (ret == -ENOENT) {
+		fprintf(stderr, "%s: warning: no kernel data path (%s): the session will carry no packets\n",
+			prog, err);
+		return 0;
+	}
+	if (!ret)
+		ret = azc_eplink_open(&o->link, o->ifindex, err, sizeof(err));
+	if (ret) {
+		fprintf(stderr, "%s: up: device %s: %s\n", prog,
+			o->cfg.device, err);
+		return ret;
+	}
+	o->kernel = true;
+	o->co.handoff = true;
+	return 0;
+}
+
+static int up_run(struct up_opts *o, int sfd)
+{
+	char err[AZC_CLIENT_ERR_LEN];
+	struct azc_client c = { .fd = -1 };
+	int ret;
+
+	srand((unsigned int)(time(NULL) ^ getpid()));
+	if (up_connect(o, &c, err, sizeof(err))) {
+		fprintf(stderr, "%s: %s\n", prog, err);
+		return 1;
+	}
+	if (o->foreground) {
+		state_print(stdout, o, &c, getpid());
+		fflush(stdout);
+		ret = state_write(o, &c, getpid()) ? 1 :
+		      up_serve(o, &c, sfd, getpid());
+	} else {
+		ret = up_detach(o, &c, sfd);
+	}
+	azc_client_free(&c);
+	return ret;
 }
 
 static int cmd_up(int argc, char **argv)
 {
 	struct up_opts o = { .run_dir = RUN_DIR };
-	struct azc_client_opts co = { 0 };
-	char err[AZC_CLIENT_ERR_LEN];
-	struct azc_client c;
 	int ret, sfd;
 
 	ret = up_parse(argc, argv, &o);
 	if (ret >= 0)
 		return ret;
-	if (up_check(&o) || up_running(&o))
+	if (up_check(&o) || up_running(&o) || up_kernel(&o))
 		return 1;
 	signal(SIGPIPE, SIG_IGN);
 	sfd = stop_signals();
-	co.relay = o.cfg.relay;
-	co.name = o.cfg.name;
-	co.token = o.cfg.token;
-	co.fingerprint = o.cfg.fingerprint[0] ? o.cfg.fingerprint : NULL;
-	co.ca_file = o.cfg.ca[0] ? o.cfg.ca : NULL;
-	co.log = o.verbose ? up_log : NULL;
-	if (azc_client_connect(&c, &co, err, sizeof(err))) {
-		fprintf(stderr, "%s: %s\n", prog, err);
-		azc_client_free(&c);
-		return 1;
-	}
-	if (o.foreground) {
-		state_print(stdout, &c, getpid(), o.cfg.name);
-		fflush(stdout);
-		ret = state_write(&o, &c, getpid()) ? 1 :
-		      up_serve(&o, &c, sfd);
-	} else {
-		ret = up_detach(&o, &c, sfd);
-	}
-	azc_client_free(&c);
+	o.co.relay = o.cfg.relay;
+	o.co.name = o.cfg.name;
+	o.co.token = o.cfg.token;
+	o.co.fingerprint = o.cfg.fingerprint[0] ? o.cfg.fingerprint : NULL;
+	o.co.ca_file = o.cfg.ca[0] ? o.cfg.ca : NULL;
+	o.co.log = o.verbose ? up_log : NULL;
+	ret = up_run(&o, sfd);
+	azc_eplink_close(&o.link);
 	close(sfd);
 	return ret;
 }

@@ -329,6 +329,7 @@ static int negotiate(struct azc_client *c, const struct azc_client_opts *o,
 		.auth = AZC_SESS_AUTH_MSCHAPV2,
 		.ctx = c,
 		.log = sess_log,
+		.handoff = o->handoff,
 	};
 	int ret;
 

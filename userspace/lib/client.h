@@ -10,6 +10,7 @@
 #ifndef AZC_CLIENT_H
 #define AZC_CLIENT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "sess.h"
@@ -26,6 +27,8 @@ struct azc_client_opts {
 	const char *ca_file;		/* or NULL */
 	unsigned int connect_ms;	/* TCP, per address; 0: 10 s */
 	unsigned int tls_ms;		/* 0: 10 s */
+	/* Stop at CONNECTED for a hand-off to the kernel (eplink.h) */
+	bool handoff;
 	/* Each negotiation step (NULL: none) */
 	void (*log)(void *ctx, const char *msg);
 	void *ctx;

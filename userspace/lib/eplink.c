@@ -1,0 +1,227 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* The endpoint's link to the relay, in the kernel (see eplink.h). */
+
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "eplink.h"
+#include "rtdev.h"
+
+#define EPLINK_DISC_MS	6000
+
+static int64_t eplink_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* "what: strerror[: extack]" */
+static void eplink_msg(const struct azc_eplink *l, char *err, size_t errlen,
+		       const char *what, int ret)
+{
+	snprintf(err, errlen, "%s: %s%s%s", what, strerror(-ret),
+		 l->nl.extack[0] ? ": " : "", l->nl.extack);
+}
+
+int azc_eplink_device(const char *dev, uint32_t *ifindex, char *err,
+		      size_t errlen)
+{
+	return azc_rtdev_ensure(dev, AZCONNECT_DEV_MODE_ENDPOINT, ifindex, err,
+				errlen);
+}
+
+int azc_eplink_open(struct azc_eplink *l, uint32_t ifindex, char *err,
+		    size_t errlen)
+{
+	int ret;
+
+	memset(l, 0, sizeof(*l));
+	l->ifindex = ifindex;
+	ret = azc_link_open(&l->nl);
+	if (ret)
+		snprintf(err, errlen, "cannot open a netlink socket for the link: %s",
+			 strerror(-ret));
+	return ret;
+}
+
+void azc_eplink_close(struct azc_eplink *l)
+{
+	azc_nl_close(&l->nl);
+}
+
+static int eplink_send(void *ctx, uint32_t kind, const uint8_t *frame,
+		       size_t len)
+{
+	struct azc_eplink *l = ctx;
+
+	return azc_ctrl_send(&l->nl, l->ifindex, l->link_id, kind, frame, len);
+}
+
+/* link-new with the socket of @c and the bytes read past the last frame */
+static int eplink_new(struct azc_eplink *l, struct azc_client *c, char *err,
+		      size_t errlen)
+{
+	const struct azc_sess_info *i = azc_sess_info(c->sess);
+	struct azc_link_params p = {
+		.local_iid = i->local_iid,
+		.peer_iid = i->peer_iid,
+		.mru = i->peer_mru,
+	};
+	struct azc_tls_handoff h;
+	uint8_t *pend;
+	int ret;
+
+	ret = azc_tls_handoff(c->tls, &h);
+	if (ret) {
+		snprintf(err, errlen, "hand-off to the kernel refused: %s",
+			 azc_tls_error(c->tls));
+		return ret;
+	}
+	ret = azc_kframe_pending(c->sess, c->in + c->in_off, c->in_len,
+				 h.pending, h.pending_len, &pend,
+				 &p.pending_len);
+	free(h.pending);
+	if (ret) {
+		snprintf(err, errlen, "hand-off: %s", strerror(-ret));
+		return ret;
+	}
+	c->in_len = 0;
+	p.sockfd = h.fd;
+	p.pending = pend;
+	ret = azc_link_new(&l->nl, l->ifindex, &p, &l->link_id);
+	free(pend);
+	if (ret)
+		eplink_msg(l, err, errlen, "link-new", ret);
+	return ret;
+}
+
+int azc_eplink_attach(struct azc_eplink *l, struct azc_client *c, char *err,
+		      size_t errlen)
+{
+	int ret;
+
+	l->down = false;
+	l->link_id = 0;
+	ret = azc_rtdev_setup(l->ifindex, azc_sess_info(c->sess)->local_iid,
+			      err, errlen);
+	if (!ret)
+		ret = eplink_new(l, c, err, errlen);
+	if (ret)
+		return ret;
+	azc_kframe_start(&l->kf, c->sess, eplink_send, l);
+	return 0;
+}
+
+static void on_ctrl(void *ctx, uint32_t ifindex, uint32_t id, uint32_t kind,
+		    const uint8_t *frame, size_t len)
+{
+	struct azc_eplink *l = ctx;
+
+	if (ifindex == l->ifindex && id == l->link_id && !l->down)
+		azc_kframe_input(&l->kf, kind, frame, len, eplink_now());
+}
+
+static void on_del(void *ctx, const struct azc_link_info *i)
+{
+	struct azc_eplink *l = ctx;
+
+	if (i->ifindex != l->ifindex || i->id != l->link_id)
+		return;
+	l->last = *i;
+	l->down = true;
+}
+
+static bool eplink_ended(const struct azc_eplink *l)
+{
+	enum azc_sess_state st = azc_sess_state(l->kf.sess);
+
+	return l->down || st == AZC_SESS_CLOSED || st == AZC_SESS_FAILED;
+}
+
+/* Waits for events, @stop_fd or the engine's deadline; 1 on stop. */
+static int eplink_step(struct azc_eplink *l, int stop_fd)
+{
+	const struct azc_link_events ev = {
+		.ctrl = on_ctrl, .del = on_del, .ctx = l,
+	};
+	struct pollfd p[2] = {
+		{ .fd = nl_socket_get_fd(l->nl.sk), .events = POLLIN },
+		{ .fd = stop_fd, .events = POLLIN },
+	};
+	int64_t d = azc_sess_next_deadline(l->kf.sess), now = eplink_now();
+	int tmo = d < 0 ? -1 : (d <= now ? 0 : (int)(d - now));
+	int ret;
+
+	if (poll(p, stop_fd >= 0 ? 2 : 1, tmo) < 0 && errno != EINTR)
+		return -errno;
+	if (stop_fd >= 0 && (p[1].revents & POLLIN))
+		return 1;
+	ret = azc_link_read_events(&l->nl, &ev);
+	if (ret == -ENOBUFS)
+		ret = 0;	/* the end of the session shows anyway */
+	azc_kframe_tick(&l->kf, eplink_now());
+	return ret;
+}
+
+static void eplink_why(const struct azc_eplink *l, char *err, size_t errlen)
+{
+	const struct azc_sess_error *e = azc_sess_error(l->kf.sess);
+
+	if (l->down)
+		snprintf(err, errlen, "link down: %s",
+			 azc_link_down_reason_name(l->last.down_reason));
+	else
+		snprintf(err, errlen, "session ended: %s",
+			 e ? e->msg : "closed");
+}
+
+/* The link goes (its session ended); the notification is awaited briefly. */
+static void eplink_remove(struct azc_eplink *l)
+{
+	int64_t end = eplink_now() + 1000;
+
+	if (l->down || !l->link_id)
+		return;
+	if (azc_link_del(&l->nl, l->ifindex, l->link_id))
+		return;
+	while (!l->down && eplink_now() < end)
+		if (eplink_step(l, -1) < 0)
+			break;
+}
+
+int azc_eplink_serve(struct azc_eplink *l, int stop_fd, char *err,
+		     size_t errlen)
+{
+	int ret = 0;
+
+	while (!ret && !eplink_ended(l))
+		ret = eplink_step(l, stop_fd);
+	if (ret == 1)
+		return 0;
+	if (ret < 0)
+		snprintf(err, errlen, "netlink: %s", strerror(-ret));
+	else
+		eplink_why(l, err, errlen);
+	eplink_remove(l);
+	return -ENOLINK;
+}
+
+void azc_eplink_disconnect(struct azc_eplink *l, const char *reason)
+{
+	int64_t end = eplink_now() + EPLINK_DISC_MS;
+
+	if (!eplink_ended(l)) {
+		azc_sess_close(l->kf.sess, reason, eplink_now());
+		azc_kframe_flush(&l->kf);
+		while (!eplink_ended(l) && eplink_now() < end)
+			if (eplink_step(l, -1) < 0)
+				break;
+	}
+	eplink_remove(l);
+}
