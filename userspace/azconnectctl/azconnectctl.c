@@ -106,6 +106,20 @@ static int put_dev_name(struct nl_msg *msg, int attr, const char *name)
 	return nla_put_string(msg, attr, name) ? -ENOMEM : 0;
 }
 
+/* Each device's links, where this user may see them (CAP_NET_ADMIN). */
+static void show_links(struct azc_nl *nl, struct azc_dev_list *list)
+{
+	struct azc_dev_info *d;
+	size_t i;
+
+	for (i = 0; i < list->n; i++) {
+		d = &list->devs[i];
+		if (d->links &&
+		    azc_link_dump(nl, d->ifindex, &d->link_list) == -EPERM)
+			return;
+	}
+}
+
 static int cmd_show(int argc, char **argv)
 {
 	struct azc_dev_list list = { 0 };
@@ -147,6 +161,7 @@ static int cmd_show(int argc, char **argv)
 		report(dev ? dev : "show", ret, &nl);
 		goto out;
 	}
+	show_links(&nl, &list);
 
 	if (opt_json)
 		ret = azc_dev_print_json(stdout, &list);
@@ -826,19 +841,84 @@ static int cmd_down(int argc, char **argv)
 	return 0;
 }
 
+/* The addresses of @dev outside fe80::/10: the overlay address. */
+static void status_addrs(const char *dev)
+{
+	struct ifaddrs *ifa, *i;
+	char a[INET6_ADDRSTRLEN];
+	const struct sockaddr_in6 *s6;
+
+	if (getifaddrs(&ifa))
+		return;
+	for (i = ifa; i; i = i->ifa_next) {
+		s6 = (const void *)i->ifa_addr;
+		if (!s6 || s6->sin6_family != AF_INET6 ||
+		    strcmp(i->ifa_name, dev) ||
+		    IN6_IS_ADDR_LINKLOCAL(&s6->sin6_addr))
+			continue;
+		inet_ntop(AF_INET6, &s6->sin6_addr, a, sizeof(a));
+		printf("overlay_address=%s\n", a);
+	}
+	freeifaddrs(ifa);
+}
+
+/* The live state of the link with id @id on @dev (link-get). */
+static void status_link(const char *dev, unsigned int id)
+{
+	struct azc_link_list list = { 0 };
+	const struct azc_link_info *l;
+	struct azc_nl nl;
+	uint32_t ifindex = if_nametoindex(dev);
+	size_t i;
+
+	if (!ifindex || azc_nl_open(&nl))
+		return;
+	if (!azc_link_dump(&nl, ifindex, &list)) {
+		for (i = 0; i < list.n; i++) {
+			l = &list.links[i];
+			if (l->id != id)
+				continue;
+			printf("link_state=%s\nrx_packets=%llu\nrx_bytes=%llu\n"
+			       "rx_errors=%llu\nrx_dropped=%llu\ntx_packets=%llu\n"
+			       "tx_bytes=%llu\ntx_dropped=%llu\n",
+			       azc_link_state_name(l->state),
+			       (unsigned long long)l->rx_packets,
+			       (unsigned long long)l->rx_bytes,
+			       (unsigned long long)l->rx_errors,
+			       (unsigned long long)l->rx_dropped,
+			       (unsigned long long)l->tx_packets,
+			       (unsigned long long)l->tx_bytes,
+			       (unsigned long long)l->tx_dropped);
+		}
+	}
+	azc_link_list_free(&list);
+	azc_nl_close(&nl);
+}
+
 static void status_one(const char *path)
 {
-	char line[512];
+	char line[512], dev[IF_NAMESIZE] = "";
 	pid_t pid = state_pid(path);
 	FILE *f = fopen(path, "r");
+	unsigned int id = 0;
+	bool live;
 
 	if (!f)
 		return;
-	if (pid <= 0 || kill(pid, 0))
+	live = pid > 0 && !kill(pid, 0);
+	if (!live)
 		printf("(stale: process gone)\n");
-	while (fgets(line, sizeof(line), f))
+	while (fgets(line, sizeof(line), f)) {
 		fputs(line, stdout);
+		sscanf(line, "device=%15s", dev);
+		sscanf(line, "link_id=%u", &id);
+	}
 	fclose(f);
+	if (live && dev[0]) {
+		status_addrs(dev);
+		if (id)
+			status_link(dev, id);
+	}
 }
 
 static int cmd_status(int argc, char **argv)

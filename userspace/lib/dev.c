@@ -9,8 +9,11 @@
 #include <netlink/attr.h>
 #include <netlink/genl/genl.h>
 
+#include <arpa/inet.h>
+
 #include "uapi/azconnect.h"
 #include "dev.h"
+#include "iid.h"
 
 static struct nla_policy azc_top_policy[AZCONNECT_A_MAX + 1] = {
 	[AZCONNECT_A_IFINDEX] = { .type = NLA_U32 },
@@ -89,6 +92,7 @@ int azc_dev_list_add(struct nlmsghdr *nlh, void *arg)
 		list->devs = d;
 		list->cap = cap;
 	}
+	memset(&list->devs[list->n], 0, sizeof(list->devs[0]));
 	ret = azc_dev_parse(nlh, &list->devs[list->n]);
 	if (ret)
 		return ret;
@@ -98,6 +102,10 @@ int azc_dev_list_add(struct nlmsghdr *nlh, void *arg)
 
 void azc_dev_list_free(struct azc_dev_list *list)
 {
+	size_t i;
+
+	for (i = 0; i < list->n; i++)
+		azc_link_list_free(&list->devs[i].link_list);
 	free(list->devs);
 	memset(list, 0, sizeof(*list));
 }
@@ -106,6 +114,33 @@ static const char *const azc_mode_names[] = {
 	[AZCONNECT_DEV_MODE_ENDPOINT] = "endpoint",
 	[AZCONNECT_DEV_MODE_RELAY] = "relay",
 };
+
+/* One line per link, then its counters, indented under the device */
+static void azc_dev_print_links(FILE *f, const struct azc_link_list *list)
+{
+	char a[24], b[24], p[INET6_ADDRSTRLEN] = "-";
+	const struct azc_link_info *l;
+	size_t i;
+
+	for (i = 0; i < list->n; i++) {
+		l = &list->links[i];
+		azc_iid_format(l->local_iid, a);
+		azc_iid_format(l->peer_iid, b);
+		if (l->has_peer_addr)
+			inet_ntop(AF_INET6, &l->peer_addr, p, sizeof(p));
+		fprintf(f, "    link %u: %s peer %s iid %s local iid %s mru %u\n",
+			l->id, azc_link_state_name(l->state), p, b, a, l->mru);
+		fprintf(f, "        RX: %llu packets %llu bytes %llu errors %llu dropped\n",
+			(unsigned long long)l->rx_packets,
+			(unsigned long long)l->rx_bytes,
+			(unsigned long long)l->rx_errors,
+			(unsigned long long)l->rx_dropped);
+		fprintf(f, "        TX: %llu packets %llu bytes %llu dropped\n",
+			(unsigned long long)l->tx_packets,
+			(unsigned long long)l->tx_bytes,
+			(unsigned long long)l->tx_dropped);
+	}
+}
 
 const char *azc_dev_mode_name(uint32_t mode)
 {
@@ -144,7 +179,58 @@ void azc_dev_print_text(FILE *f, const struct azc_dev_list *list)
 			(unsigned long long)d->tx_bytes,
 			(unsigned long long)d->tx_errors,
 			(unsigned long long)d->tx_dropped);
+		azc_dev_print_links(f, &d->link_list);
 	}
+}
+
+static int azc_json_add(struct json_object *o, const char *key,
+			struct json_object *v);
+
+static struct json_object *azc_dev_stats_json(uint64_t packets, uint64_t bytes,
+					      uint64_t errors, uint64_t dropped);
+
+static struct json_object *azc_link_json(const struct azc_link_info *l)
+{
+	struct json_object *o = json_object_new_object();
+	char a[24], b[24], p[INET6_ADDRSTRLEN] = "";
+
+	if (!o)
+		return NULL;
+	azc_iid_format(l->local_iid, a);
+	azc_iid_format(l->peer_iid, b);
+	if (l->has_peer_addr)
+		inet_ntop(AF_INET6, &l->peer_addr, p, sizeof(p));
+	if (azc_json_add(o, "id", json_object_new_int64(l->id)) ||
+	    azc_json_add(o, "state",
+			 json_object_new_string(azc_link_state_name(l->state))) ||
+	    azc_json_add(o, "local_iid", json_object_new_string(a)) ||
+	    azc_json_add(o, "peer_iid", json_object_new_string(b)) ||
+	    (p[0] && azc_json_add(o, "peer_addr", json_object_new_string(p))) ||
+	    azc_json_add(o, "mru", json_object_new_int64(l->mru)) ||
+	    azc_json_add(o, "rx", azc_dev_stats_json(l->rx_packets, l->rx_bytes,
+						     l->rx_errors, l->rx_dropped)) ||
+	    azc_json_add(o, "tx", azc_dev_stats_json(l->tx_packets, l->tx_bytes,
+						     0, l->tx_dropped))) {
+		json_object_put(o);
+		return NULL;
+	}
+	return o;
+}
+
+static struct json_object *azc_links_json(const struct azc_link_list *list)
+{
+	struct json_object *arr = json_object_new_array(), *o;
+	size_t i;
+
+	for (i = 0; arr && i < list->n; i++) {
+		o = azc_link_json(&list->links[i]);
+		if (!o || json_object_array_add(arr, o)) {
+			json_object_put(o);
+			json_object_put(arr);
+			return NULL;
+		}
+	}
+	return arr;
 }
 
 static int azc_json_add(struct json_object *o, const char *key,
@@ -192,7 +278,9 @@ static struct json_object *azc_dev_json(const struct azc_dev_info *d)
 	    azc_json_add(o, "rx", azc_dev_stats_json(d->rx_packets, d->rx_bytes,
 						     d->rx_errors, d->rx_dropped)) ||
 	    azc_json_add(o, "tx", azc_dev_stats_json(d->tx_packets, d->tx_bytes,
-						     d->tx_errors, d->tx_dropped))) {
+						     d->tx_errors, d->tx_dropped)) ||
+	    (d->link_list.n &&
+	     azc_json_add(o, "link_list", azc_links_json(&d->link_list)))) {
 		json_object_put(o);
 		return NULL;
 	}

@@ -11,6 +11,8 @@
 #include <linux/netlink.h>
 #include <net/if.h>
 
+#include "nllink.h"
+
 struct azc_dev_info {
 	uint32_t ifindex;
 	char ifname[IF_NAMESIZE];
@@ -20,6 +22,8 @@ struct azc_dev_info {
 	uint32_t links;
 	uint64_t rx_packets, rx_bytes, rx_errors, rx_dropped;
 	uint64_t tx_packets, tx_bytes, tx_errors, tx_dropped;
+	/* Its links when they were asked for (link-get), else empty */
+	struct azc_link_list link_list;
 };
 
 struct azc_dev_list {
