@@ -57,7 +57,8 @@ CTL_SRC := userspace/azconnectctl/azconnectctl.c $(ULIB_SRC)
 UNIT_HDR := tests/unit/testutil.h
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(UNIT_SRC))
-GUEST_TOOLS := $(BUILD)/bin/azc-nltest $(BUILD)/bin/azc-tlsprobe
+GUEST_TOOLS := $(BUILD)/bin/azc-nltest $(BUILD)/bin/azc-tlsprobe \
+	       $(BUILD)/bin/azc-linkprobe
 
 .PHONY: all module modules-all userspace unit fuzz-build fuzz check demo demo-run \
 	vm-shell lint install kmod-copy dkms-src dkms-install dkms-uninstall clean

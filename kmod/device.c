@@ -10,6 +10,8 @@
 
 #include "compat.h"
 #include "device.h"
+#include "link.h"
+#include "queueing.h"
 
 /*
  * Runs once the last reference is gone, so that netlink handlers holding a
@@ -20,7 +22,24 @@ static void azc_dev_destruct(struct net_device *dev)
 	struct azc_device *azc = netdev_priv(dev);
 
 	free_percpu(dev->tstats);
+	xa_destroy(&azc->links);
 	mutex_destroy(&azc->lock);
+}
+
+static int azc_dev_init(struct net_device *dev)
+{
+	struct azc_device *azc = netdev_priv(dev);
+
+	return gro_cells_init(&azc->gro_cells, dev);
+}
+
+/* The device is unregistering (RTNL held): its links go first. */
+static void azc_dev_uninit(struct net_device *dev)
+{
+	struct azc_device *azc = netdev_priv(dev);
+
+	azc_link_del_all(azc);
+	gro_cells_destroy(&azc->gro_cells);
 }
 
 static int azc_dev_open(struct net_device *dev)
@@ -35,18 +54,12 @@ static int azc_dev_stop(struct net_device *dev)
 	return 0;
 }
 
-static netdev_tx_t azc_dev_xmit(struct sk_buff *skb, struct net_device *dev)
-{
-	/* No link carries packets yet: count the packet as dropped. */
-	dev_core_stats_tx_dropped_inc(dev);
-	kfree_skb(skb);
-	return NETDEV_TX_OK;
-}
-
 static const struct net_device_ops azc_netdev_ops = {
+	.ndo_init		= azc_dev_init,
+	.ndo_uninit		= azc_dev_uninit,
 	.ndo_open		= azc_dev_open,
 	.ndo_stop		= azc_dev_stop,
-	.ndo_start_xmit		= azc_dev_xmit,
+	.ndo_start_xmit		= azc_xmit,
 	.ndo_get_stats64	= dev_get_tstats64,
 };
 
@@ -102,6 +115,8 @@ static void azc_setup(struct net_device *dev)
 	azc->dev = dev;
 	azc->mode = AZCONNECT_DEV_MODE_ENDPOINT;
 	mutex_init(&azc->lock);
+	xa_init_flags(&azc->links, XA_FLAGS_ALLOC1);
+	hash_init(azc->by_iid);
 }
 
 static const struct nla_policy azc_link_policy[IFLA_AZCONNECT_MAX + 1] = {

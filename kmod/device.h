@@ -3,9 +3,14 @@
 #ifndef _AZC_DEVICE_H
 #define _AZC_DEVICE_H
 
+#include <linux/hashtable.h>
 #include <linux/mutex.h>
 #include <linux/netdevice.h>
+#include <linux/xarray.h>
+#include <net/gro_cells.h>
 #include "uapi/azconnect.h"
+
+struct azc_link;
 
 /*
  * IPv6 rides in PPP (4-byte header: FF 03 00 57) inside an SSTP data packet
@@ -18,18 +23,30 @@
 #define AZC_MAX_MTU		(AZCONNECT_SSTP_MAX_LEN - AZC_ENCAP_HLEN)
 #define AZC_DEFAULT_MTU		1400
 
+#define AZC_IID_HASH_BITS	8
+
 /**
  * struct azc_device - private state of an azconnect net_device
  * @dev: the net_device this state belongs to
  * @lock: serialises configuration changes (mode, links)
  * @mode: endpoint (one link, to the relay) or relay (one link per endpoint)
  * @n_links: number of links attached to the device
+ * @links: the links by id; readers use RCU, writers also hold @lock
+ * @next_id: where the cyclic allocation of link ids goes on
+ * @uplink: an endpoint's single link, which takes every packet (RCU)
+ * @by_iid: a relay's links by their peer's interface identifier (RCU)
+ * @gro_cells: hand received packets to the stack with GRO
  */
 struct azc_device {
 	struct net_device *dev;
-	struct mutex lock; /* protects mode and n_links */
+	struct mutex lock; /* protects mode, n_links and link insertion */
 	enum azconnect_dev_mode mode;
 	unsigned int n_links;
+	struct xarray links;
+	u32 next_id;
+	struct azc_link __rcu *uplink;
+	DECLARE_HASHTABLE(by_iid, AZC_IID_HASH_BITS);
+	struct gro_cells gro_cells;
 };
 
 extern struct rtnl_link_ops azc_link_ops;

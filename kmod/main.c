@@ -9,6 +9,7 @@
 #include <net/rtnetlink.h>
 
 #include "device.h"
+#include "link.h"
 #include "main.h"
 #include "netlink.h"
 
@@ -16,24 +17,35 @@ static int __init azc_mod_init(void)
 {
 	int ret;
 
-	ret = azc_device_init();
-	if (ret)
-		return ret;
+	/* Link workers may sleep in kTLS's sendmsg: not the system queue. */
+	azc_wq = alloc_workqueue("azconnect", WQ_UNBOUND | WQ_MEM_RECLAIM, 0);
+	if (!azc_wq)
+		return -ENOMEM;
 
 	ret = azc_nl_init();
-	if (ret) {
-		azc_device_uninit();
-		return ret;
-	}
+	if (ret)
+		goto err_wq;
+
+	ret = azc_device_init();
+	if (ret)
+		goto err_nl;
 
 	pr_info("azconnect " AZC_VERSION " loaded\n");
 	return 0;
+
+err_nl:
+	azc_nl_uninit();
+err_wq:
+	destroy_workqueue(azc_wq);
+	return ret;
 }
 
+/* Devices and their links go first, telling user space through netlink. */
 static void __exit azc_mod_exit(void)
 {
-	azc_nl_uninit();
 	azc_device_uninit();
+	azc_nl_uninit();
+	destroy_workqueue(azc_wq);
 }
 
 module_init(azc_mod_init);

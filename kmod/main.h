@@ -5,7 +5,11 @@
  * Layout, one concern per file:
  *   main.c          module init and exit
  *   device.c        the net_device, its rtnl link kind and statistics
- *   netlink.c       generic netlink command handlers
+ *   link.c          links (one SSTP session each): tables, lookup, teardown
+ *   socket.c        the kTLS socket under a link: checks, callbacks, I/O
+ *   send.c          transmit: start_xmit, per-link queue and worker
+ *   receive.c       receive: the worker that reads and splits the stream
+ *   netlink.c       generic netlink command handlers and notifications
  *   netlink-gen.c   generic netlink policies and operations, from the spec
  *                   in docs/netlink/azconnect.yaml
  */

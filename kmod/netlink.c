@@ -8,13 +8,19 @@
 #include <linux/netdevice.h>
 #include <linux/rtnetlink.h>
 #include <net/genetlink.h>
+#include <net/ipv6.h>
 #include <net/net_namespace.h>
 #include <net/sock.h>
 
 #include "compat.h"
 #include "device.h"
+#include "link.h"
 #include "netlink.h"
 #include "netlink-gen.h"
+#include "queueing.h"
+#include "socket.h"
+#include "proto/ppp.h"
+#include "proto/sstp.h"
 
 static struct genl_family azc_nl_family;
 
@@ -226,6 +232,458 @@ out:
 	return ret;
 }
 
+/*
+ * Parse the nest @type of a request with @policy into @tb, which has
+ * @maxtype + 1 slots. The operation's policy already validated it.
+ */
+static int azc_nl_nest(struct genl_info *info, int type, struct nlattr **tb,
+		       int maxtype, const struct nla_policy *policy)
+{
+	if (!info->attrs[type]) {
+		NL_SET_ERR_MSG(info->extack, "a nested attribute is required");
+		NL_SET_ERR_ATTR_MISS(info->extack, NULL, type);
+		return -EINVAL;
+	}
+	return nla_parse_nested(tb, maxtype, info->attrs[type], policy,
+				info->extack);
+}
+
+/*
+ * Whether the parsed nest @tb (from attribute @nest) has @type; if not,
+ * says @msg (a literal) in @extack.
+ */
+#define azc_nl_need(extack, nest, tb, type, msg) ({			\
+	struct netlink_ext_ack *azc_ext = (extack);			\
+	int azc_type = (type);						\
+	bool azc_present = !!(tb)[azc_type];				\
+									\
+	if (!azc_present) {						\
+		NL_SET_ERR_MSG(azc_ext, msg);				\
+		NL_SET_ERR_ATTR_MISS(azc_ext, nest, azc_type);		\
+	}								\
+	azc_present;							\
+})
+
+static int azc_nl_put_link_stat(struct sk_buff *skb, int attr, atomic64_t *v)
+{
+	return nla_put_u64_64bit(skb, attr, atomic64_read(v),
+				 AZCONNECT_A_LINK_PAD);
+}
+
+static int azc_nl_link_fill(struct sk_buff *skb, struct azc_link *link,
+			    u32 portid, u32 seq, int flags, u8 cmd)
+{
+	struct azc_link_stats *st = &link->stats;
+	struct nlattr *nest;
+	void *hdr;
+
+	hdr = genlmsg_put(skb, portid, seq, &azc_nl_family, flags, cmd);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (nla_put_u32(skb, AZCONNECT_A_IFINDEX, link->azc->dev->ifindex))
+		goto err;
+	nest = nla_nest_start(skb, AZCONNECT_A_LINK);
+	if (!nest)
+		goto err;
+	if (nla_put_u32(skb, AZCONNECT_A_LINK_ID, link->id) ||
+	    nla_put(skb, AZCONNECT_A_LINK_LOCAL_IID, AZCONNECT_IID_LEN,
+		    link->cfg.local_iid) ||
+	    nla_put(skb, AZCONNECT_A_LINK_PEER_IID, AZCONNECT_IID_LEN,
+		    link->cfg.peer_iid) ||
+	    (!ipv6_addr_any(&link->cfg.peer_addr) &&
+	     nla_put_in6_addr(skb, AZCONNECT_A_LINK_PEER_ADDR,
+			      &link->cfg.peer_addr)) ||
+	    nla_put_u16(skb, AZCONNECT_A_LINK_MRU, link->cfg.mru) ||
+	    nla_put_u32(skb, AZCONNECT_A_LINK_STATE, atomic_read(&link->state)) ||
+	    (cmd == AZCONNECT_CMD_LINK_DEL_NTF &&
+	     nla_put_u32(skb, AZCONNECT_A_LINK_DOWN_REASON, link->down_reason)) ||
+	    azc_nl_put_link_stat(skb, AZCONNECT_A_LINK_RX_PACKETS, &st->rx_packets) ||
+	    azc_nl_put_link_stat(skb, AZCONNECT_A_LINK_RX_BYTES, &st->rx_bytes) ||
+	    azc_nl_put_link_stat(skb, AZCONNECT_A_LINK_RX_ERRORS, &st->rx_errors) ||
+	    azc_nl_put_link_stat(skb, AZCONNECT_A_LINK_RX_DROPPED, &st->rx_dropped) ||
+	    azc_nl_put_link_stat(skb, AZCONNECT_A_LINK_TX_PACKETS, &st->tx_packets) ||
+	    azc_nl_put_link_stat(skb, AZCONNECT_A_LINK_TX_BYTES, &st->tx_bytes) ||
+	    azc_nl_put_link_stat(skb, AZCONNECT_A_LINK_TX_DROPPED, &st->tx_dropped)) {
+		nla_nest_cancel(skb, nest);
+		goto err;
+	}
+	nla_nest_end(skb, nest);
+	genlmsg_end(skb, hdr);
+	return 0;
+err:
+	genlmsg_cancel(skb, hdr);
+	return -EMSGSIZE;
+}
+
+/* The link-new request in @tb, as a configuration; takes the socket. */
+static int azc_nl_link_cfg(struct genl_info *info, struct nlattr **tb,
+			   struct azc_link_cfg *cfg)
+{
+	struct nlattr *nest = info->attrs[AZCONNECT_A_LINK];
+	struct socket *sock;
+
+	if (!azc_nl_need(info->extack, nest, tb, AZCONNECT_A_LINK_SOCKET,
+			 "the socket to hand over is required") ||
+	    !azc_nl_need(info->extack, nest, tb, AZCONNECT_A_LINK_LOCAL_IID,
+			 "local-iid, this side's IPV6CP interface identifier, is required") ||
+	    !azc_nl_need(info->extack, nest, tb, AZCONNECT_A_LINK_PEER_IID,
+			 "peer-iid, the peer's IPV6CP interface identifier, is required"))
+		return -EINVAL;
+
+	memset(cfg, 0, sizeof(*cfg));
+	if (tb[AZCONNECT_A_LINK_PENDING]) {
+		cfg->pending = nla_data(tb[AZCONNECT_A_LINK_PENDING]);
+		cfg->pending_len = nla_len(tb[AZCONNECT_A_LINK_PENDING]);
+	}
+	nla_memcpy(cfg->local_iid, tb[AZCONNECT_A_LINK_LOCAL_IID],
+		   AZCONNECT_IID_LEN);
+	nla_memcpy(cfg->peer_iid, tb[AZCONNECT_A_LINK_PEER_IID],
+		   AZCONNECT_IID_LEN);
+	if (tb[AZCONNECT_A_LINK_PEER_ADDR])
+		cfg->peer_addr = nla_get_in6_addr(tb[AZCONNECT_A_LINK_PEER_ADDR]);
+	cfg->mru = tb[AZCONNECT_A_LINK_MRU] ?
+		   nla_get_u16(tb[AZCONNECT_A_LINK_MRU]) : AZC_PPP_DEFAULT_MRU;
+	cfg->owner_portid = info->snd_portid;
+	cfg->owner_net = genl_info_net(info);
+
+	sock = azc_sock_lookup(nla_get_u32(tb[AZCONNECT_A_LINK_SOCKET]),
+			       info->extack);
+	if (IS_ERR(sock)) {
+		NL_SET_BAD_ATTR(info->extack, tb[AZCONNECT_A_LINK_SOCKET]);
+		return PTR_ERR(sock);
+	}
+	cfg->sock = sock;
+	return 0;
+}
+
+int azc_nl_link_new_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *tb[AZCONNECT_A_LINK_MRU + 1];
+	struct azc_link_cfg cfg;
+	struct net_device *dev;
+	struct azc_link *link;
+	struct sk_buff *msg;
+	int ret;
+
+	ret = azc_nl_nest(info, AZCONNECT_A_LINK, tb, AZCONNECT_A_LINK_MRU,
+			  azc_link_new_nl_policy);
+	if (ret)
+		return ret;
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	ret = azc_nl_link_cfg(info, tb, &cfg);
+	if (ret)
+		goto err_free;
+
+	rtnl_lock();
+	dev = azc_nl_dev_find(genl_info_net(info), info->attrs, info->extack);
+	if (IS_ERR(dev)) {
+		ret = PTR_ERR(dev);
+		goto err_unlock;
+	}
+	link = azc_link_new(netdev_priv(dev), &cfg, info->extack);
+	if (IS_ERR(link)) {
+		ret = PTR_ERR(link);
+		goto err_unlock;
+	}
+	ret = azc_nl_link_fill(msg, link, info->snd_portid, info->snd_seq, 0,
+			       AZCONNECT_CMD_LINK_NEW);
+	rtnl_unlock();
+	azc_link_put(link);
+	if (ret) {
+		nlmsg_free(msg);
+		return ret;
+	}
+	return genlmsg_reply(msg, info);
+
+err_unlock:
+	rtnl_unlock();
+	sockfd_put(cfg.sock);
+err_free:
+	nlmsg_free(msg);
+	return ret;
+}
+
+/* The link a link-del or link-get request names, with a reference. */
+static struct azc_link *azc_nl_link_find(struct genl_info *info)
+{
+	struct nlattr *tb[AZCONNECT_A_LINK_ID + 1];
+	struct net_device *dev;
+	struct azc_link *link;
+	int ret;
+
+	ret = azc_nl_nest(info, AZCONNECT_A_LINK, tb, AZCONNECT_A_LINK_ID,
+			  azc_link_id_nl_policy);
+	if (ret)
+		return ERR_PTR(ret);
+	if (!azc_nl_need(info->extack, info->attrs[AZCONNECT_A_LINK], tb,
+			 AZCONNECT_A_LINK_ID,
+			 "the id of the link is required"))
+		return ERR_PTR(-EINVAL);
+
+	rtnl_lock();
+	dev = azc_nl_dev_find(genl_info_net(info), info->attrs, info->extack);
+	if (IS_ERR(dev)) {
+		rtnl_unlock();
+		return ERR_CAST(dev);
+	}
+	link = azc_link_get_by_id(netdev_priv(dev),
+				  nla_get_u32(tb[AZCONNECT_A_LINK_ID]));
+	rtnl_unlock();
+	if (!link) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[AZCONNECT_A_LINK_ID],
+				    "the device has no link with this id");
+		return ERR_PTR(-ENOENT);
+	}
+	return link;
+}
+
+int azc_nl_link_del_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct azc_link *link = azc_nl_link_find(info);
+
+	if (IS_ERR(link))
+		return PTR_ERR(link);
+	azc_link_del(link, AZCONNECT_LINK_DOWN_REASON_USERSPACE);
+	azc_link_put(link);
+	return 0;
+}
+
+int azc_nl_link_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct azc_link *link;
+	struct sk_buff *msg;
+	int ret;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	link = azc_nl_link_find(info);
+	if (IS_ERR(link)) {
+		nlmsg_free(msg);
+		return PTR_ERR(link);
+	}
+	ret = azc_nl_link_fill(msg, link, info->snd_portid, info->snd_seq, 0,
+			       AZCONNECT_CMD_LINK_GET);
+	azc_link_put(link);
+	if (ret) {
+		nlmsg_free(msg);
+		return ret;
+	}
+	return genlmsg_reply(msg, info);
+}
+
+int azc_nl_link_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct nlattr **attrs = azc_genl_dump_attrs(cb);
+	struct net *net = sock_net(skb->sk);
+	unsigned long id = cb->args[0];
+	struct net_device *dev;
+	struct azc_device *azc;
+	struct azc_link *link;
+	int ret = 0;
+
+	if (!attrs[AZCONNECT_A_IFINDEX]) {
+		NL_SET_ERR_MSG(cb->extack, "a dump of links needs the ifindex of the device");
+		NL_SET_ERR_ATTR_MISS(cb->extack, NULL, AZCONNECT_A_IFINDEX);
+		return -EINVAL;
+	}
+	rcu_read_lock();
+	dev = dev_get_by_index_rcu(net, nla_get_u32(attrs[AZCONNECT_A_IFINDEX]));
+	if (!dev || !azc_dev_is_azc(dev)) {
+		rcu_read_unlock();
+		NL_SET_ERR_MSG_ATTR(cb->extack, attrs[AZCONNECT_A_IFINDEX],
+				    "no azconnect device with this ifindex");
+		return -ENODEV;
+	}
+	azc = netdev_priv(dev);
+	xa_for_each_start(&azc->links, id, link, cb->args[0]) {
+		ret = azc_nl_link_fill(skb, link, NETLINK_CB(cb->skb).portid,
+				       cb->nlh->nlmsg_seq, NLM_F_MULTI,
+				       AZCONNECT_CMD_LINK_GET);
+		if (ret)
+			break;
+		cb->args[0] = id + 1;
+	}
+	rcu_read_unlock();
+	if (ret == -EMSGSIZE && skb->len)
+		return skb->len;
+	return ret ?: skb->len;
+}
+
+/*
+ * A control frame from user space as an skb holding the SSTP packet to
+ * send, or an ERR_PTR with the reason in extack.
+ */
+static struct sk_buff *azc_nl_ctrl_skb(struct genl_info *info,
+				       struct nlattr *frame, u32 kind)
+{
+	unsigned int len = nla_len(frame), hlen = 0;
+	const u8 *data = nla_data(frame);
+	struct azc_sstp_hdr hdr;
+	struct azc_ppp_frame f;
+	struct sk_buff *skb;
+
+	if (kind == AZCONNECT_CTRL_KIND_SSTP) {
+		if (azc_sstp_hdr_decode(data, len, &hdr) || !hdr.control ||
+		    len < AZC_SSTP_CTRL_HDR_LEN) {
+			NL_SET_ERR_MSG_ATTR(info->extack, frame,
+					    "not an SSTP control packet (version 1.0, C bit, length of the frame)");
+			return ERR_PTR(-EINVAL);
+		}
+	} else {
+		if (len > AZC_SSTP_MAX_DATA || azc_ppp_frame_decode(data, len, &f)) {
+			NL_SET_ERR_MSG_ATTR(info->extack, frame,
+					    "not a PPP frame (ff 03, protocol; at most 4091 bytes)");
+			return ERR_PTR(-EINVAL);
+		}
+		if (f.proto == AZC_PPP_IPV6) {
+			NL_SET_ERR_MSG_ATTR(info->extack, frame,
+					    "IPv6 data goes through the device, not ctrl-send");
+			return ERR_PTR(-EINVAL);
+		}
+		hlen = AZC_SSTP_HLEN;
+	}
+	skb = alloc_skb(hlen + len, GFP_KERNEL);
+	if (!skb)
+		return ERR_PTR(-ENOMEM);
+	if (hlen)
+		azc_sstp_enc_data_hdr(skb_put(skb, hlen), hlen, len);
+	skb_put_data(skb, data, len);
+	return skb;
+}
+
+static int azc_nl_ctrl_queue(struct genl_info *info, struct net_device *dev,
+			     struct nlattr *id, struct sk_buff *skb)
+{
+	struct azc_device *azc = netdev_priv(dev);
+	struct azc_link *link;
+	int ret;
+
+	rcu_read_lock();
+	link = xa_load(&azc->links, nla_get_u32(id));
+	if (!link) {
+		NL_SET_ERR_MSG_ATTR(info->extack, id, "the device has no link with this id");
+		ret = -ENOENT;
+	} else if (link->cfg.owner_portid != info->snd_portid ||
+		   !net_eq(link->cfg.owner_net, genl_info_net(info))) {
+		NL_SET_ERR_MSG_ATTR(info->extack, id, "only the owner of the link may send on it");
+		ret = -EPERM;
+	} else if (!azc_link_is_up(link)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, id, "the link is down");
+		ret = -ENOTCONN;
+	} else {
+		ret = azc_send_ctrl(link, skb);
+		if (ret)
+			NL_SET_ERR_MSG(info->extack, "the transmit queue of the link is full");
+	}
+	rcu_read_unlock();
+	return ret;
+}
+
+int azc_nl_ctrl_send_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *nest = info->attrs[AZCONNECT_A_CTRL];
+	struct nlattr *tb[AZCONNECT_A_CTRL_FRAME + 1];
+	struct net_device *dev;
+	struct sk_buff *frame;
+	int ret;
+
+	ret = azc_nl_nest(info, AZCONNECT_A_CTRL, tb, AZCONNECT_A_CTRL_FRAME,
+			  azc_ctrl_nl_policy);
+	if (ret)
+		return ret;
+	if (!azc_nl_need(info->extack, nest, tb, AZCONNECT_A_CTRL_LINK_ID,
+			 "the link-id of the link to send on is required") ||
+	    !azc_nl_need(info->extack, nest, tb, AZCONNECT_A_CTRL_KIND,
+			 "the kind of the frame is required") ||
+	    !azc_nl_need(info->extack, nest, tb, AZCONNECT_A_CTRL_FRAME,
+			 "the frame is required"))
+		return -EINVAL;
+	frame = azc_nl_ctrl_skb(info, tb[AZCONNECT_A_CTRL_FRAME],
+				nla_get_u32(tb[AZCONNECT_A_CTRL_KIND]));
+	if (IS_ERR(frame))
+		return PTR_ERR(frame);
+
+	rtnl_lock();
+	dev = azc_nl_dev_find(genl_info_net(info), info->attrs, info->extack);
+	if (IS_ERR(dev))
+		ret = PTR_ERR(dev);
+	else
+		ret = azc_nl_ctrl_queue(info, dev, tb[AZCONNECT_A_CTRL_LINK_ID],
+					frame);
+	rtnl_unlock();
+	if (ret)
+		kfree_skb(frame);
+	return ret;
+}
+
+/*
+ * Pass a control frame received on @link to its owner. Returns 0, or the
+ * error of the unicast: -ECONNREFUSED when the owner's socket is gone.
+ */
+int azc_nl_ctrl_ntf(struct azc_link *link, enum azconnect_ctrl_kind kind,
+		    const u8 *frame, unsigned int len)
+{
+	struct nlattr *nest;
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = genlmsg_new(nla_total_size(sizeof(u32)) * 3 +
+			  nla_total_size(len) + nla_total_size(0), GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put(msg, 0, 0, &azc_nl_family, 0, AZCONNECT_CMD_CTRL_NTF);
+	if (!hdr)
+		goto err;
+	if (nla_put_u32(msg, AZCONNECT_A_IFINDEX, link->azc->dev->ifindex))
+		goto err;
+	nest = nla_nest_start(msg, AZCONNECT_A_CTRL);
+	if (!nest ||
+	    nla_put_u32(msg, AZCONNECT_A_CTRL_LINK_ID, link->id) ||
+	    nla_put_u32(msg, AZCONNECT_A_CTRL_KIND, kind) ||
+	    nla_put(msg, AZCONNECT_A_CTRL_FRAME, len, frame))
+		goto err;
+	nla_nest_end(msg, nest);
+	genlmsg_end(msg, hdr);
+	return genlmsg_unicast(link->cfg.owner_net, msg,
+			       link->cfg.owner_portid);
+err:
+	nlmsg_free(msg);
+	return -EMSGSIZE;
+}
+
+/* Tell the events group that @link is gone, with its last counters. */
+void azc_nl_link_del_ntf(struct azc_link *link)
+{
+	struct sk_buff *msg;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return;
+	if (azc_nl_link_fill(msg, link, 0, 0, 0, AZCONNECT_CMD_LINK_DEL_NTF)) {
+		nlmsg_free(msg);
+		return;
+	}
+	genlmsg_multicast_netns(&azc_nl_family, dev_net(link->azc->dev), msg,
+				0, AZC_NLGRP_EVENTS, GFP_KERNEL);
+}
+
+static int azc_nl_notify(struct notifier_block *nb, unsigned long state,
+			 void *ptr)
+{
+	struct netlink_notify *n = ptr;
+
+	if (state == NETLINK_URELEASE && n->protocol == NETLINK_GENERIC)
+		azc_link_release_owner(n->net, n->portid);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block azc_nl_notifier __read_mostly = {
+	.notifier_call = azc_nl_notify,
+};
+
 static struct genl_family azc_nl_family __ro_after_init = {
 	.name		= AZCONNECT_FAMILY_NAME,
 	.version	= AZCONNECT_FAMILY_VERSION,
@@ -241,10 +699,19 @@ static struct genl_family azc_nl_family __ro_after_init = {
 
 int __init azc_nl_init(void)
 {
-	return genl_register_family(&azc_nl_family);
+	int ret;
+
+	ret = genl_register_family(&azc_nl_family);
+	if (ret)
+		return ret;
+	ret = netlink_register_notifier(&azc_nl_notifier);
+	if (ret)
+		genl_unregister_family(&azc_nl_family);
+	return ret;
 }
 
 void azc_nl_uninit(void)
 {
+	netlink_unregister_notifier(&azc_nl_notifier);
 	genl_unregister_family(&azc_nl_family);
 }

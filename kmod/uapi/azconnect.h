@@ -20,6 +20,7 @@
 
 /* SSTP packets carry a 12-bit length that includes their 4-byte header. */
 #define AZCONNECT_SSTP_MAX_LEN		4095
+#define AZCONNECT_PENDING_MAX_LEN	24576
 #define AZCONNECT_IID_LEN		8
 #define AZCONNECT_SA_KEY_MAX_LEN	36
 

@@ -1,0 +1,238 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Receive: a link's worker reads whole TLS records from the kTLS socket
+ * without blocking, checks their content type, reassembles SSTP packets
+ * across records and dispatches them: IPv6 in PPP goes to the stack,
+ * anything else (SSTP control, LCP, IPV6CP, unknown protocols) goes to the
+ * owner of the link as a ctrl-ntf.
+ *
+ * A broken SSTP header leaves no way to find the next packet, so it takes
+ * the link down; a broken PPP frame or IPv6 packet inside a well-framed
+ * SSTP packet is counted and dropped.
+ */
+
+#include <linux/ipv6.h>
+#include <linux/netdevice.h>
+#include <linux/skbuff.h>
+#include <net/addrconf.h>
+#include <net/gro_cells.h>
+#include <net/ipv6.h>
+
+#include "compat.h"
+#include "link.h"
+#include "netlink.h"
+#include "queueing.h"
+#include "socket.h"
+#include "proto/ppp.h"
+#include "proto/sstp.h"
+
+/* Reads per worker run before it lets other links' workers go first. */
+#define AZC_RX_BUDGET		64
+
+/* TLS alert close_notify: level warning (1), description 0. */
+#define AZC_TLS_ALERT_WARNING	1
+#define AZC_TLS_CLOSE_NOTIFY	0
+
+static void azc_rx_error(struct azc_link *link)
+{
+	atomic64_inc(&link->stats.rx_errors);
+	DEV_STATS_INC(link->azc->dev, rx_errors);
+}
+
+static void azc_rx_dropped(struct azc_link *link)
+{
+	atomic64_inc(&link->stats.rx_dropped);
+	DEV_STATS_INC(link->azc->dev, rx_dropped);
+}
+
+/*
+ * On a relay, a link may only carry packets from its own endpoint: its
+ * private-network address, its link-local address, or the unspecified
+ * address towards multicast (duplicate address detection, MLD).
+ */
+static bool azc_rx_src_ok(const struct azc_link *link,
+			  const struct ipv6hdr *ip6)
+{
+	if (ipv6_addr_equal(&ip6->saddr, &link->peer_ll))
+		return true;
+	if (!ipv6_addr_any(&link->cfg.peer_addr) &&
+	    ipv6_addr_equal(&ip6->saddr, &link->cfg.peer_addr))
+		return true;
+	return ipv6_addr_any(&ip6->saddr) &&
+	       ipv6_addr_is_multicast(&ip6->daddr);
+}
+
+static void azc_rx_ipv6(struct azc_link *link, const u8 *data,
+			unsigned int len)
+{
+	struct azc_device *azc = link->azc;
+	struct net_device *dev = azc->dev;
+	const struct ipv6hdr *ip6 = (const struct ipv6hdr *)data;
+	struct sk_buff *skb;
+
+	if (len < sizeof(*ip6) || ip6->version != 6) {
+		azc_rx_error(link);
+		return;
+	}
+	if ((azc_link_is_relay(link) && !azc_rx_src_ok(link, ip6)) ||
+	    !(dev->flags & IFF_UP)) {
+		azc_rx_dropped(link);
+		return;
+	}
+	skb = netdev_alloc_skb(dev, len);
+	if (!skb) {
+		azc_rx_dropped(link);
+		return;
+	}
+	skb_put_data(skb, data, len);
+	skb->protocol = htons(ETH_P_IPV6);
+	skb->pkt_type = PACKET_HOST;
+	skb_reset_mac_header(skb);
+	skb_reset_network_header(skb);
+
+	atomic64_inc(&link->stats.rx_packets);
+	atomic64_add(len, &link->stats.rx_bytes);
+	local_bh_disable();
+	dev_sw_netstats_rx_add(dev, len);
+	gro_cells_receive(&azc->gro_cells, skb);
+	local_bh_enable();
+}
+
+static void azc_rx_ctrl(struct azc_link *link, enum azconnect_ctrl_kind kind,
+			const u8 *frame, unsigned int len)
+{
+	int ret = azc_nl_ctrl_ntf(link, kind, frame, len);
+
+	if (ret == -ECONNREFUSED)	/* the owner is gone */
+		azc_link_down(link, AZCONNECT_LINK_DOWN_REASON_USERSPACE);
+	else if (ret)
+		azc_rx_dropped(link);
+}
+
+/* One whole SSTP packet of @len bytes, its header checked. */
+static void azc_rx_packet(struct azc_link *link, const u8 *pkt,
+			  unsigned int len)
+{
+	struct azc_ppp_frame f;
+	struct azc_sstp_hdr hdr;
+
+	if (azc_sstp_hdr_decode(pkt, len, &hdr)) {
+		azc_rx_error(link);
+		return;
+	}
+	if (hdr.control) {
+		azc_rx_ctrl(link, AZCONNECT_CTRL_KIND_SSTP, pkt, len);
+		return;
+	}
+	pkt += AZC_SSTP_HLEN;
+	len -= AZC_SSTP_HLEN;
+	if (azc_ppp_frame_decode(pkt, len, &f)) {
+		azc_rx_error(link);
+		return;
+	}
+	if (f.proto == AZC_PPP_IPV6)
+		azc_rx_ipv6(link, f.data, f.len);
+	else
+		azc_rx_ctrl(link, AZCONNECT_CTRL_KIND_PPP, pkt, len);
+}
+
+/*
+ * Dispatch the whole packets at the start of the buffer and keep the
+ * incomplete one. Returns 0, or a negative value when the stream does not
+ * look like SSTP any more.
+ */
+static int azc_rx_parse(struct azc_link *link)
+{
+	unsigned int off = 0, avail;
+	int need;
+
+	while (off < link->rx_len) {
+		avail = link->rx_len - off;
+		need = azc_sstp_frame_need(link->rx_buf + off, avail);
+		if (need < 0) {
+			azc_rx_error(link);
+			return need;
+		}
+		if (need > avail)
+			break;
+		azc_rx_packet(link, link->rx_buf + off, need);
+		off += need;
+	}
+	if (off) {
+		link->rx_len -= off;
+		memmove(link->rx_buf, link->rx_buf + off, link->rx_len);
+	}
+	return 0;
+}
+
+static enum azconnect_link_down_reason azc_rx_errno_reason(int err)
+{
+	switch (err) {
+	case -EBADMSG:		/* a record that did not authenticate */
+	case -EMSGSIZE:		/* a record over the size limit */
+	case -EIO:
+	case -EINVAL:
+		return AZCONNECT_LINK_DOWN_REASON_TLS_ALERT;
+	}
+	return AZCONNECT_LINK_DOWN_REASON_TRANSPORT_ERROR;
+}
+
+/*
+ * A record that is not application data: an alert ends the link (a
+ * close_notify in order), anything else (a TLS 1.3 NewSessionTicket, say)
+ * is dropped. Returns true when the link goes on.
+ */
+static bool azc_rx_record(struct azc_link *link, u8 type, const u8 *data,
+			  int len)
+{
+	if (type == AZC_TLS_ALERT) {
+		if (len >= 2 && data[0] == AZC_TLS_ALERT_WARNING &&
+		    data[1] == AZC_TLS_CLOSE_NOTIFY)
+			azc_link_down(link, AZCONNECT_LINK_DOWN_REASON_PEER_CLOSED);
+		else
+			azc_link_down(link, AZCONNECT_LINK_DOWN_REASON_TLS_ALERT);
+		return false;
+	}
+	return true;
+}
+
+void azc_rx_work(struct work_struct *work)
+{
+	struct azc_link *link = container_of(work, struct azc_link, rx_work);
+	u8 *buf;
+	int i, ret;
+	u8 type;
+
+	for (i = 0; i < AZC_RX_BUDGET; i++) {
+		if (!azc_link_is_up(link))
+			return;
+		if (azc_rx_parse(link)) {
+			azc_link_down(link, AZCONNECT_LINK_DOWN_REASON_PROTOCOL_ERROR);
+			return;
+		}
+		buf = link->rx_buf + link->rx_len;
+		ret = azc_sock_recv(link, buf, AZC_RX_BUF_LEN - link->rx_len,
+				    &type);
+		if (ret == -EAGAIN)
+			return;
+		if (ret == 0) {
+			/* The end of the stream in a packet is not in order. */
+			azc_link_down(link, link->rx_len ?
+				      AZCONNECT_LINK_DOWN_REASON_TRANSPORT_ERROR :
+				      AZCONNECT_LINK_DOWN_REASON_PEER_CLOSED);
+			return;
+		}
+		if (ret < 0) {
+			azc_link_down(link, azc_rx_errno_reason(ret));
+			return;
+		}
+		if (type != AZC_TLS_DATA) {
+			if (!azc_rx_record(link, type, buf, ret))
+				return;
+			continue;
+		}
+		link->rx_len += ret;
+	}
+	/* Budget spent: parse what was read, then go round again later. */
+	queue_work(azc_wq, &link->rx_work);
+}

@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Transmit: start_xmit picks the link, puts the SSTP and PPP headers in
+ * front of the IPv6 packet and queues it; the link's worker writes the
+ * queue to the kTLS socket in process context, since kTLS's sendmsg may
+ * sleep. Packets queued back to back share TLS records (MSG_MORE).
+ *
+ * Back-pressure: an endpoint stops the device's queue when its link's
+ * queue is full and the worker wakes it; a relay drops for the one full
+ * link instead, so that a slow endpoint does not hold up the others.
+ */
+
+#include <linux/icmpv6.h>
+#include <linux/ipv6.h>
+#include <linux/netdevice.h>
+#include <linux/skbuff.h>
+#include <net/addrconf.h>
+#include <net/ipv6.h>
+
+#include "compat.h"
+#include "link.h"
+#include "queueing.h"
+#include "socket.h"
+#include "proto/ppp.h"
+#include "proto/sstp.h"
+
+static void azc_tx_drop(struct net_device *dev, struct azc_link *link,
+			struct sk_buff *skb)
+{
+	if (link)
+		atomic64_inc(&link->stats.tx_dropped);
+	DEV_STATS_INC(dev, tx_dropped);
+	kfree_skb(skb);
+}
+
+/* The SSTP data header and the PPP header of an IPv6 packet. */
+static int azc_encap(struct sk_buff *skb)
+{
+	unsigned int len = skb->len;
+
+	if (skb_cow_head(skb, AZC_ENCAP_HLEN))
+		return -ENOMEM;
+	skb_push(skb, AZC_ENCAP_HLEN);
+	azc_sstp_enc_data_hdr(skb->data, AZC_SSTP_HLEN, AZC_PPP_HLEN + len);
+	azc_ppp_put_hdr(skb->data + AZC_SSTP_HLEN, AZC_PPP_HLEN, AZC_PPP_IPV6);
+	return 0;
+}
+
+/* Queue one IPv6 packet on @link; the caller holds rcu_read_lock(). */
+static void azc_xmit_link(struct azc_link *link, struct sk_buff *skb)
+{
+	struct net_device *dev = link->azc->dev;
+
+	if (unlikely(skb->len > link->cfg.mru)) {
+		icmpv6_ndo_send(skb, ICMPV6_PKT_TOOBIG, 0, link->cfg.mru);
+		azc_tx_drop(dev, link, skb);
+		return;
+	}
+	if (unlikely(skb_queue_len(&link->tx_queue) >= AZC_TX_QUEUE_LEN) ||
+	    unlikely(azc_encap(skb))) {
+		azc_tx_drop(dev, link, skb);
+		return;
+	}
+	skb_queue_tail(&link->tx_queue, skb);
+	if (!azc_link_is_relay(link) &&
+	    skb_queue_len(&link->tx_queue) >= AZC_TX_QUEUE_LEN)
+		netif_stop_queue(dev);
+	/* Also after a stop: the worker's next run wakes the queue. */
+	queue_work(azc_wq, &link->tx_work);
+}
+
+/* A relay sends packets to all nodes to every link, others nowhere. */
+static void azc_xmit_multicast(struct azc_device *azc, struct sk_buff *skb)
+{
+	const struct ipv6hdr *ip6 = ipv6_hdr(skb);
+	struct azc_link *link;
+	struct sk_buff *copy;
+	unsigned int bkt;
+
+	if (!ipv6_addr_is_ll_all_nodes(&ip6->daddr)) {
+		azc_tx_drop(azc->dev, NULL, skb);
+		return;
+	}
+	hash_for_each_rcu(azc->by_iid, bkt, link, iid_node) {
+		if (!azc_link_is_up(link))
+			continue;
+		copy = skb_copy(skb, GFP_ATOMIC);
+		if (!copy) {
+			azc_tx_drop(azc->dev, link, NULL);
+			continue;
+		}
+		azc_xmit_link(link, copy);
+	}
+	consume_skb(skb);
+}
+
+netdev_tx_t azc_xmit(struct sk_buff *skb, struct net_device *dev)
+{
+	struct azc_device *azc = netdev_priv(dev);
+	const struct ipv6hdr *ip6;
+	struct azc_link *link;
+
+	if (unlikely(skb->protocol != htons(ETH_P_IPV6) ||
+		     !pskb_network_may_pull(skb, sizeof(*ip6)))) {
+		azc_tx_drop(dev, NULL, skb);
+		return NETDEV_TX_OK;
+	}
+	ip6 = ipv6_hdr(skb);
+
+	rcu_read_lock();
+	if (READ_ONCE(azc->mode) == AZCONNECT_DEV_MODE_ENDPOINT) {
+		link = rcu_dereference(azc->uplink);
+	} else if (ipv6_addr_is_multicast(&ip6->daddr)) {
+		azc_xmit_multicast(azc, skb);
+		goto out;
+	} else {
+		link = azc_link_lookup_dst(azc, &ip6->daddr);
+	}
+	if (likely(link && azc_link_is_up(link)))
+		azc_xmit_link(link, skb);
+	else
+		azc_tx_drop(dev, NULL, skb);
+out:
+	rcu_read_unlock();
+	return NETDEV_TX_OK;
+}
+
+/*
+ * Queue a control packet from user space (a whole SSTP packet). Control
+ * may exceed the data limit a little, as it must not be lost to a burst
+ * of data; the caller holds rcu_read_lock() and checked the link is up.
+ */
+int azc_send_ctrl(struct azc_link *link, struct sk_buff *skb)
+{
+	if (skb_queue_len(&link->tx_queue) >= 2 * AZC_TX_QUEUE_LEN)
+		return -ENOBUFS;
+	skb_queue_tail(&link->tx_queue, skb);
+	queue_work(azc_wq, &link->tx_work);
+	return 0;
+}
+
+static void azc_tx_wake(struct azc_link *link)
+{
+	struct net_device *dev = link->azc->dev;
+
+	if (!azc_link_is_relay(link) && netif_queue_stopped(dev) &&
+	    skb_queue_len(&link->tx_queue) < AZC_TX_QUEUE_LEN / 2)
+		netif_wake_queue(dev);
+}
+
+static void azc_tx_count(struct azc_link *link, const struct sk_buff *skb)
+{
+	unsigned int len = skb->len - AZC_ENCAP_HLEN;
+
+	if (skb->protocol != htons(ETH_P_IPV6))
+		return;		/* a control packet */
+	atomic64_inc(&link->stats.tx_packets);
+	atomic64_add(len, &link->stats.tx_bytes);
+	local_bh_disable();
+	dev_sw_netstats_tx_add(link->azc->dev, 1, len);
+	local_bh_enable();
+}
+
+void azc_tx_work(struct work_struct *work)
+{
+	struct azc_link *link = container_of(work, struct azc_link, tx_work);
+	struct net_device *dev = link->azc->dev;
+	struct sk_buff *skb;
+	int ret;
+
+	while ((skb = skb_dequeue(&link->tx_queue))) {
+		if (!azc_link_is_up(link)) {
+			azc_tx_drop(dev, link, skb);
+			continue;
+		}
+		ret = azc_sock_send(link, skb->data, skb->len,
+				    !skb_queue_empty(&link->tx_queue));
+		if (ret) {
+			atomic64_inc(&link->stats.tx_dropped);
+			DEV_STATS_INC(dev, tx_errors);
+			kfree_skb(skb);
+			azc_link_down(link, ret == -EPIPE ?
+				      AZCONNECT_LINK_DOWN_REASON_PEER_CLOSED :
+				      AZCONNECT_LINK_DOWN_REASON_TRANSPORT_ERROR);
+			continue;
+		}
+		azc_tx_count(link, skb);
+		consume_skb(skb);
+		azc_tx_wake(link);
+		cond_resched();
+	}
+	azc_tx_wake(link);
+}
+
+/* Drop what is still queued; the link is down and its worker stopped. */
+void azc_tx_purge(struct azc_link *link)
+{
+	struct sk_buff *skb;
+
+	while ((skb = skb_dequeue(&link->tx_queue)))
+		azc_tx_drop(link->azc->dev, link, skb);
+	azc_tx_wake(link);
+}

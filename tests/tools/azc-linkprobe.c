@@ -1,0 +1,516 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * azc-linkprobe: hands a kTLS socket to azconnect.ko (link-new) without
+ * SSTP or PPP negotiation, for the guest tests of the kernel data path
+ * (tests/guest/85-datapath.sh). The kernel frames packets but never
+ * negotiates, so two probes joined by TLS make a working link.
+ *
+ *   azc-linkprobe server --listen ADDR:PORT --state-dir DIR LINK-OPTIONS
+ *                        [--pre HEX]
+ *   azc-linkprobe client --connect ADDR:PORT --fingerprint FP LINK-OPTIONS
+ *                        [--pre-read N]
+ *   LINK-OPTIONS: --dev IFNAME --local-iid HEX16 --peer-iid HEX16
+ *                 [--peer-addr IPV6] [--mru N] [--no-pending]
+ *
+ * The server writes the bytes of --pre through TLS right after the
+ * handshake; a client with --pre-read N reads N bytes through OpenSSL
+ * first, so that the rest of that record stays in OpenSSL's buffer: both
+ * parts go to the kernel as pending (unless --no-pending). Then:
+ *   "link ID" once the kernel took the socket,
+ *   "ctrl sstp|ppp HEX" for each ctrl-ntf,
+ *   "down REASON" for the link's link-del-ntf (and exit 0),
+ *   "error ERRNO MESSAGE" for a failed request (link-new: exit 1).
+ * Commands on stdin: "sstp HEX" and "ppp HEX" (ctrl-send), "del"
+ * (link-del), "get" (link-get: "stats rx_packets=N ..."). Standard input
+ * at EOF leaves the probe running until its link goes down.
+ */
+
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <net/if.h>
+#include <netdb.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <linux/genetlink.h>
+#include <netlink/attr.h>
+#include <netlink/genl/ctrl.h>
+#include <netlink/genl/genl.h>
+#include <netlink/msg.h>
+
+#include "uapi/azconnect.h"
+#include "tls.h"
+
+#define TIMEOUT_MS	60000
+
+static struct {
+	const char *state_dir, *fingerprint, *dev, *pre, *peer_addr;
+	int pre_read;
+	bool no_pending;
+	unsigned int mru;
+	uint8_t local_iid[8], peer_iid[8];
+	bool have_local, have_peer;
+} o;
+
+static struct nl_sock *nl;
+static int family, ifindex;
+static uint32_t link_id;
+
+static int fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	printf("error 0 ");
+	vprintf(fmt, ap);
+	printf("\n");
+	va_end(ap);
+	return 1;
+}
+
+static int unhex(const char *s, uint8_t *out, size_t max)
+{
+	size_t n = 0;
+	unsigned int b;
+
+	while (*s) {
+		if (*s == ' ' || *s == ':') {
+			s++;
+			continue;
+		}
+		if (n == max || sscanf(s, "%2x", &b) != 1 || !s[1])
+			return -1;
+		out[n++] = (uint8_t)b;
+		s += 2;
+	}
+	return (int)n;
+}
+
+static void hexdump(const uint8_t *p, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		printf("%02x", p[i]);
+}
+
+static int tcp_socket(const char *hostport, bool server)
+{
+	char host[256], *colon;
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *ai;
+	int fd, one = 1, l;
+
+	snprintf(host, sizeof(host), "%s", hostport);
+	colon = strrchr(host, ':');
+	if (!colon)
+		return -1;
+	*colon = 0;
+	if (getaddrinfo(host, colon + 1, &hints, &ai))
+		return -1;
+	fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd >= 0 && server) {
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+		if (bind(fd, ai->ai_addr, ai->ai_addrlen) || listen(fd, 1)) {
+			close(fd);
+			fd = -1;
+		} else {
+			printf("listening\n");
+			fflush(stdout);
+			l = fd;
+			fd = accept(l, NULL, NULL);
+			close(l);
+		}
+	} else if (fd >= 0 && connect(fd, ai->ai_addr, ai->ai_addrlen)) {
+		close(fd);
+		fd = -1;
+	}
+	freeaddrinfo(ai);
+	return fd;
+}
+
+static int tls_io(struct azc_tls *t, uint8_t *buf, size_t len, bool wr)
+{
+	size_t done = 0;
+	ssize_t n;
+
+	while (done < len) {
+		n = wr ? azc_tls_write(t, buf + done, len - done) :
+			 azc_tls_read(t, buf + done, len - done);
+		if (n == -EAGAIN) {
+			if (azc_tls_wait(t, TIMEOUT_MS))
+				return -1;
+			continue;
+		}
+		if (n <= 0)
+			return -1;
+		done += (size_t)n;
+	}
+	return 0;
+}
+
+/* Handshake on @fd, the --pre exchange, hand-off: fills @fd and @pending. */
+static int tls_session(int fd, bool server, uint8_t *pending, size_t *plen)
+{
+	struct azc_tls_server_opts so = { .state_dir = o.state_dir };
+	struct azc_tls_client_opts co = { .fingerprint = o.fingerprint };
+	uint8_t buf[AZCONNECT_PENDING_MAX_LEN];
+	struct azc_tls_handoff h;
+	struct azc_tls_ctx *ctx;
+	struct azc_tls *t;
+	char err[512];
+	int n;
+
+	ctx = server ? azc_tls_ctx_server(&so, err, sizeof(err)) :
+		       azc_tls_ctx_client(&co, err, sizeof(err));
+	if (!ctx)
+		return fail("%s", err);
+	t = azc_tls_new(ctx, fd, server ? NULL : "relay", err, sizeof(err));
+	if (!t || azc_tls_handshake_wait(t, TIMEOUT_MS))
+		return fail("TLS: %s", t ? azc_tls_error(t) : err);
+	*plen = 0;
+	if (server && o.pre) {
+		n = unhex(o.pre, buf, sizeof(buf));
+		if (n < 0 || tls_io(t, buf, (size_t)n, true))
+			return fail("--pre: %s", azc_tls_error(t));
+	}
+	if (!server && o.pre_read > 0) {
+		if (tls_io(t, pending, (size_t)o.pre_read, false))
+			return fail("--pre-read: %s", azc_tls_error(t));
+		*plen = (size_t)o.pre_read;
+	}
+	if (azc_tls_handoff(t, &h))
+		return fail("hand-off: %s", azc_tls_error(t));
+	if (h.pending_len > AZCONNECT_PENDING_MAX_LEN - *plen)
+		return fail("too much pending");
+	memcpy(pending + *plen, h.pending, h.pending_len);
+	*plen += h.pending_len;
+	printf("pending %zu\n", *plen);
+	free(h.pending);
+	azc_tls_free(t);
+	azc_tls_ctx_free(ctx);
+	return 0;
+}
+
+static struct nl_msg *request(int cmd, int flags)
+{
+	struct nl_msg *m = nlmsg_alloc();
+
+	genlmsg_put(m, NL_AUTO_PORT, NL_AUTO_SEQ, family, 0, flags, cmd, 1);
+	nla_put_u32(m, AZCONNECT_A_IFINDEX, (uint32_t)ifindex);
+	return m;
+}
+
+static void print_error(struct nlmsghdr *nlh)
+{
+	struct nlmsgerr *e = nlmsg_data(nlh);
+	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1] = {};
+	size_t off = sizeof(*e);
+
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+		off += e->msg.nlmsg_len - NLMSG_HDRLEN;
+	if (nlh->nlmsg_flags & NLM_F_ACK_TLVS)
+		nla_parse(tb, NLMSGERR_ATTR_MAX,
+			  (struct nlattr *)((char *)e + off),
+			  (int)(nlh->nlmsg_len - NLMSG_HDRLEN - off), NULL);
+	printf("error %d %s\n", -e->error,
+	       tb[NLMSGERR_ATTR_MSG] ? nla_get_string(tb[NLMSGERR_ATTR_MSG]) :
+	       strerror(-e->error));
+}
+
+static const char *const reasons[] = {
+	"userspace", "teardown", "peer-closed", "transport-error",
+	"tls-alert", "keepalive-timeout", "protocol-error",
+};
+
+static void print_link(struct nlattr *nest)
+{
+	static const char *const names[] = {
+		[AZCONNECT_A_LINK_RX_PACKETS] = "rx_packets",
+		[AZCONNECT_A_LINK_RX_BYTES] = "rx_bytes",
+		[AZCONNECT_A_LINK_RX_ERRORS] = "rx_errors",
+		[AZCONNECT_A_LINK_RX_DROPPED] = "rx_dropped",
+		[AZCONNECT_A_LINK_TX_PACKETS] = "tx_packets",
+		[AZCONNECT_A_LINK_TX_BYTES] = "tx_bytes",
+		[AZCONNECT_A_LINK_TX_DROPPED] = "tx_dropped",
+	};
+	struct nlattr *tb[AZCONNECT_A_LINK_MAX + 1];
+	int i;
+
+	nla_parse_nested(tb, AZCONNECT_A_LINK_MAX, nest, NULL);
+	if (tb[AZCONNECT_A_LINK_ID])
+		link_id = nla_get_u32(tb[AZCONNECT_A_LINK_ID]);
+	printf("stats id=%u", link_id);
+	if (tb[AZCONNECT_A_LINK_STATE])
+		printf(" state=%s", nla_get_u32(tb[AZCONNECT_A_LINK_STATE]) ?
+		       "down" : "up");
+	if (tb[AZCONNECT_A_LINK_MRU])
+		printf(" mru=%u", nla_get_u16(tb[AZCONNECT_A_LINK_MRU]));
+	for (i = AZCONNECT_A_LINK_RX_PACKETS; i <= AZCONNECT_A_LINK_TX_DROPPED; i++)
+		if (tb[i])
+			printf(" %s=%llu", names[i],
+			       (unsigned long long)nla_get_u64(tb[i]));
+	printf("\n");
+}
+
+static bool done;
+
+static int on_msg(struct nl_msg *msg, void *arg)
+{
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	struct genlmsghdr *g = nlmsg_data(nlh);
+	struct nlattr *tb[AZCONNECT_A_MAX + 1], *c[AZCONNECT_A_CTRL_MAX + 1];
+	struct nlattr *l[AZCONNECT_A_LINK_MAX + 1];
+	uint32_t r;
+
+	(void)arg;
+	if (genlmsg_parse(nlh, 0, tb, AZCONNECT_A_MAX, NULL))
+		return NL_SKIP;
+	switch (g->cmd) {
+	case AZCONNECT_CMD_CTRL_NTF:
+		nla_parse_nested(c, AZCONNECT_A_CTRL_MAX, tb[AZCONNECT_A_CTRL], NULL);
+		printf("ctrl %s ", nla_get_u32(c[AZCONNECT_A_CTRL_KIND]) ==
+		       AZCONNECT_CTRL_KIND_SSTP ? "sstp" : "ppp");
+		hexdump(nla_data(c[AZCONNECT_A_CTRL_FRAME]),
+			(size_t)nla_len(c[AZCONNECT_A_CTRL_FRAME]));
+		printf("\n");
+		break;
+	case AZCONNECT_CMD_LINK_DEL_NTF:
+		nla_parse_nested(l, AZCONNECT_A_LINK_MAX, tb[AZCONNECT_A_LINK], NULL);
+		if (nla_get_u32(tb[AZCONNECT_A_IFINDEX]) != (uint32_t)ifindex ||
+		    nla_get_u32(l[AZCONNECT_A_LINK_ID]) != link_id)
+			break;
+		print_link(tb[AZCONNECT_A_LINK]);
+		r = nla_get_u32(l[AZCONNECT_A_LINK_DOWN_REASON]);
+		printf("down %s\n", r < sizeof(reasons) / sizeof(reasons[0]) ?
+		       reasons[r] : "?");
+		done = true;
+		break;
+	case AZCONNECT_CMD_LINK_NEW:
+	case AZCONNECT_CMD_LINK_GET:
+		print_link(tb[AZCONNECT_A_LINK]);
+		break;
+	}
+	fflush(stdout);
+	return NL_OK;
+}
+
+static int on_err(struct sockaddr_nl *who, struct nlmsgerr *e, void *arg)
+{
+	(void)who;
+	if (e->error) {
+		print_error((struct nlmsghdr *)((char *)e - NLMSG_HDRLEN));
+		fflush(stdout);
+		if (arg)
+			*(int *)arg = e->error;
+	}
+	return NL_SKIP;
+}
+
+static int nl_setup(void)
+{
+	int one = 1, grp;
+
+	nl = nl_socket_alloc();
+	if (!nl || genl_connect(nl))
+		return -1;
+	setsockopt(nl_socket_get_fd(nl), SOL_NETLINK, NETLINK_EXT_ACK, &one,
+		   sizeof(one));
+	family = genl_ctrl_resolve(nl, AZCONNECT_FAMILY_NAME);
+	grp = genl_ctrl_resolve_grp(nl, AZCONNECT_FAMILY_NAME,
+				    AZCONNECT_MCGRP_EVENTS);
+	if (family < 0 || grp < 0 || nl_socket_add_membership(nl, grp))
+		return -1;
+	nl_socket_disable_seq_check(nl);
+	nl_socket_disable_auto_ack(nl);
+	nl_socket_modify_cb(nl, NL_CB_VALID, NL_CB_CUSTOM, on_msg, NULL);
+	return 0;
+}
+
+static int link_new(int fd, const uint8_t *pending, size_t plen)
+{
+	struct nl_msg *m = request(AZCONNECT_CMD_LINK_NEW, NLM_F_ACK);
+	struct nlattr *nest = nla_nest_start(m, AZCONNECT_A_LINK);
+	struct in6_addr a;
+	int err = 0;
+
+	nla_put_u32(m, AZCONNECT_A_LINK_SOCKET, (uint32_t)fd);
+	if (plen && !o.no_pending)
+		nla_put(m, AZCONNECT_A_LINK_PENDING, (int)plen, pending);
+	nla_put(m, AZCONNECT_A_LINK_LOCAL_IID, 8, o.local_iid);
+	nla_put(m, AZCONNECT_A_LINK_PEER_IID, 8, o.peer_iid);
+	if (o.peer_addr) {
+		if (inet_pton(AF_INET6, o.peer_addr, &a) != 1)
+			return fail("bad --peer-addr");
+		nla_put(m, AZCONNECT_A_LINK_PEER_ADDR, 16, &a);
+	}
+	if (o.mru)
+		nla_put_u16(m, AZCONNECT_A_LINK_MRU, (uint16_t)o.mru);
+	nla_nest_end(m, nest);
+	nl_socket_modify_err_cb(nl, NL_CB_CUSTOM, on_err, &err);
+	if (nl_send_auto(nl, m) < 0)
+		return fail("netlink send");
+	nlmsg_free(m);
+	/* The reply, maybe after control frames found in pending. */
+	while (!link_id && !err)
+		if (nl_recvmsgs_default(nl) < 0 && !err)
+			return fail("netlink receive");
+	nl_socket_modify_err_cb(nl, NL_CB_CUSTOM, on_err, NULL);
+	if (err)
+		return 1;
+	printf("link %u\n", link_id);
+	fflush(stdout);
+	close(fd);
+	return 0;
+}
+
+static void command(char *line)
+{
+	uint8_t frame[AZCONNECT_SSTP_MAX_LEN];
+	struct nl_msg *m;
+	struct nlattr *nest;
+	bool sstp = !strncmp(line, "sstp ", 5);
+	int n;
+
+	line[strcspn(line, "\n")] = 0;
+	if (!strcmp(line, "del") || !strcmp(line, "get")) {
+		m = request(line[0] == 'd' ? AZCONNECT_CMD_LINK_DEL :
+			    AZCONNECT_CMD_LINK_GET, 0);
+		nest = nla_nest_start(m, AZCONNECT_A_LINK);
+		nla_put_u32(m, AZCONNECT_A_LINK_ID, link_id);
+	} else if (sstp || !strncmp(line, "ppp ", 4)) {
+		n = unhex(line + (sstp ? 5 : 4), frame, sizeof(frame));
+		if (n < 0) {
+			fail("bad hex");
+			return;
+		}
+		m = request(AZCONNECT_CMD_CTRL_SEND, 0);
+		nest = nla_nest_start(m, AZCONNECT_A_CTRL);
+		nla_put_u32(m, AZCONNECT_A_CTRL_LINK_ID, link_id);
+		nla_put_u32(m, AZCONNECT_A_CTRL_KIND, sstp ?
+			    AZCONNECT_CTRL_KIND_SSTP : AZCONNECT_CTRL_KIND_PPP);
+		nla_put(m, AZCONNECT_A_CTRL_FRAME, n, frame);
+	} else {
+		fail("unknown command '%s'", line);
+		return;
+	}
+	nla_nest_end(m, nest);
+	nlmsg_hdr(m)->nlmsg_flags |= NLM_F_ACK;
+	nl_send_auto(nl, m);
+	nlmsg_free(m);
+}
+
+static int run(bool server, const char *where)
+{
+	uint8_t pending[AZCONNECT_PENDING_MAX_LEN];
+	struct pollfd p[2];
+	char line[2 * AZCONNECT_SSTP_MAX_LEN + 16];
+	size_t plen = 0;
+	int fd;
+
+	ifindex = (int)if_nametoindex(o.dev ? o.dev : "");
+	if (!ifindex || !o.have_local || !o.have_peer)
+		return fail("need --dev (existing), --local-iid, --peer-iid");
+	if (nl_setup())
+		return fail("azconnect generic netlink family not available");
+	fd = tcp_socket(where, server);
+	if (fd < 0)
+		return fail("TCP %s: %s", where, strerror(errno));
+	if (tls_session(fd, server, pending, &plen) || link_new(fd, pending, plen))
+		return 1;
+
+	p[0].fd = nl_socket_get_fd(nl);
+	p[0].events = POLLIN;
+	p[1].fd = 0;
+	p[1].events = POLLIN;
+	while (!done) {
+		if (poll(p, 2, -1) < 0)
+			return fail("poll");
+		if (p[0].revents)
+			nl_recvmsgs_default(nl);
+		if (p[1].revents) {
+			if (!fgets(line, sizeof(line), stdin))
+				p[1].fd = -1;
+			else
+				command(line);
+		}
+	}
+	nl_socket_free(nl);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "listen", required_argument, NULL, 'l' },
+		{ "connect", required_argument, NULL, 'c' },
+		{ "state-dir", required_argument, NULL, 's' },
+		{ "fingerprint", required_argument, NULL, 'f' },
+		{ "dev", required_argument, NULL, 'd' },
+		{ "local-iid", required_argument, NULL, 'L' },
+		{ "peer-iid", required_argument, NULL, 'P' },
+		{ "peer-addr", required_argument, NULL, 'a' },
+		{ "mru", required_argument, NULL, 'm' },
+		{ "pre", required_argument, NULL, 'p' },
+		{ "pre-read", required_argument, NULL, 'r' },
+		{ "no-pending", no_argument, NULL, 'n' },
+		{}
+	};
+	const char *where = NULL;
+	int c;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'l':
+		case 'c':
+			where = optarg;
+			break;
+		case 's':
+			o.state_dir = optarg;
+			break;
+		case 'f':
+			o.fingerprint = optarg;
+			break;
+		case 'd':
+			o.dev = optarg;
+			break;
+		case 'L':
+			o.have_local = unhex(optarg, o.local_iid, 8) == 8;
+			break;
+		case 'P':
+			o.have_peer = unhex(optarg, o.peer_iid, 8) == 8;
+			break;
+		case 'a':
+			o.peer_addr = optarg;
+			break;
+		case 'm':
+			o.mru = (unsigned int)atoi(optarg);
+			break;
+		case 'p':
+			o.pre = optarg;
+			break;
+		case 'r':
+			o.pre_read = atoi(optarg);
+			break;
+		case 'n':
+			o.no_pending = true;
+			break;
+		default:
+			return 2;
+		}
+	}
+	if (optind != argc - 1 || !where ||
+	    (strcmp(argv[optind], "server") && strcmp(argv[optind], "client"))) {
+		fprintf(stderr, "usage: see the comment at the top of %s\n", __FILE__);
+		return 2;
+	}
+	return run(!strcmp(argv[optind], "server"), where);
+}
