@@ -143,7 +143,7 @@ int azc_sock_attach(struct azc_link *link, struct netlink_ext_ack *extack)
 	sk->sk_sndtimeo = MAX_SCHEDULE_TIMEOUT;
 
 	write_lock_bh(&sk->sk_callback_lock);
-	if (rcu_access_pointer(sk->sk_user_data)) {
+	if (rcu_access_pointer(__sk_user_data(sk))) {
 		write_unlock_bh(&sk->sk_callback_lock);
 		NL_SET_ERR_MSG(extack, "the socket carries a link or another kernel user");
 		ret = -EBUSY;
@@ -173,7 +173,7 @@ void azc_sock_detach(struct azc_link *link)
 	struct sock *sk = sock->sk;
 
 	write_lock_bh(&sk->sk_callback_lock);
-	if (rcu_access_pointer(sk->sk_user_data) == link) {
+	if (rcu_access_pointer(__sk_user_data(sk)) == link) {
 		sk->sk_data_ready = link->saved_data_ready;
 		sk->sk_state_change = link->saved_state_change;
 		sk->sk_error_report = link->saved_error_report;
