@@ -144,8 +144,11 @@ static bool eplink_ended(const struct azc_eplink *l)
 	return l->down || st == AZC_SESS_CLOSED || st == AZC_SESS_FAILED;
 }
 
-/* Waits for events, @stop_fd or the engine's deadline; 1 on stop. */
-static int eplink_step(struct azc_eplink *l, int stop_fd)
+/*
+ * Waits for events, @stop_fd or the engine's deadline, @until at the
+ * latest (-1: no limit); 1 on stop.
+ */
+static int eplink_step(struct azc_eplink *l, int stop_fd, int64_t until)
 {
 	const struct azc_link_events ev = {
 		.ctrl = on_ctrl, .del = on_del, .ctx = l,
@@ -155,8 +158,13 @@ static int eplink_step(struct azc_eplink *l, int stop_fd)
 		{ .fd = stop_fd, .events = POLLIN },
 	};
 	int64_t d = azc_sess_next_deadline(l->kf.sess), now = eplink_now();
-	int tmo = d < 0 ? -1 : (d <= now ? 0 : (int)(d - now));
-	int ret;
+	int tmo, ret;
+
+	if (until >= 0 && (d < 0 || until < d))
+		d = until;
+	tmo = d < 0 ? -1 : (d <= now ? 0 : (int)(d - now));
+	if (azc_nl_has_events(&l->nl))
+		tmo = 0;
 
 	if (poll(p, stop_fd >= 0 ? 2 : 1, tmo) < 0 && errno != EINTR)
 		return -errno;
@@ -191,7 +199,7 @@ static void eplink_remove(struct azc_eplink *l)
 	if (azc_link_del(&l->nl, l->ifindex, l->link_id))
 		return;
 	while (!l->down && eplink_now() < end)
-		if (eplink_step(l, -1) < 0)
+		if (eplink_step(l, -1, end) < 0)
 			break;
 }
 
@@ -201,7 +209,7 @@ int azc_eplink_serve(struct azc_eplink *l, int stop_fd, char *err,
 	int ret = 0;
 
 	while (!ret && !eplink_ended(l))
-		ret = eplink_step(l, stop_fd);
+		ret = eplink_step(l, stop_fd, -1);
 	if (ret == 1)
 		return 0;
 	if (ret < 0)
@@ -220,7 +228,7 @@ void azc_eplink_disconnect(struct azc_eplink *l, const char *reason)
 		azc_sess_close(l->kf.sess, reason, eplink_now());
 		azc_kframe_flush(&l->kf);
 		while (!eplink_ended(l) && eplink_now() < end)
-			if (eplink_step(l, -1) < 0)
+			if (eplink_step(l, -1, end) < 0)
 				break;
 	}
 	eplink_remove(l);

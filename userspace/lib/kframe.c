@@ -61,7 +61,7 @@ int azc_kframe_flush(struct azc_kframe *k)
 {
 	const uint8_t *p;
 	size_t len;
-	int need, ret = 0;
+	int need, err, ret = 0;
 
 	for (;;) {
 		p = azc_sess_out_peek(k->sess, &len);
@@ -73,8 +73,9 @@ int azc_kframe_flush(struct azc_kframe *k)
 			azc_sess_out_consume(k->sess, len);
 			return -EPROTO;
 		}
+		err = azc_kframe_send_packet(k, p, (size_t)need);
 		if (!ret)
-			ret = azc_kframe_send_packet(k, p, (size_t)need);
+			ret = err;
 		azc_sess_out_consume(k->sess, (size_t)need);
 	}
 }

@@ -57,8 +57,8 @@ int azc_kframe_start(struct azc_kframe *k, struct azc_sess *s,
 
 /*
  * Sends everything the engine has produced. 0, -EPROTO when the output
- * is not a sequence of SSTP packets, or the send's error (the frame that
- * failed is dropped: control frames are retried by the protocols).
+ * is not a sequence of SSTP packets, or the first send's error (a frame
+ * that failed is dropped: control frames are retried by the protocols).
  */
 int azc_kframe_flush(struct azc_kframe *k);
 

@@ -280,6 +280,11 @@ static int azc_nl_skip_cb(struct nl_msg *msg, void *arg)
 	return NL_OK;
 }
 
+bool azc_nl_has_events(const struct azc_nl *nl)
+{
+	return nl->evq != NULL;
+}
+
 int azc_nl_read_events(struct azc_nl *nl, azc_nl_event_cb cb, void *arg)
 {
 	struct azc_nl_evr r = { .cb = cb, .arg = arg };

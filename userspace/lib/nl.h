@@ -77,6 +77,11 @@ typedef void (*azc_nl_event_cb)(struct nlmsghdr *nlh, void *arg);
  * dropped messages for lack of room (some events were lost), or -EIO.
  */
 int azc_nl_read_events(struct azc_nl *nl, azc_nl_event_cb cb, void *arg);
+/*
+ * True when events were queued during a request: they are not announced
+ * by the socket's readiness, so the caller reads them without waiting.
+ */
+bool azc_nl_has_events(const struct azc_nl *nl);
 
 /*
  * Parse the NLMSGERR_ATTR_* TLVs of an error or ack message into @nl.

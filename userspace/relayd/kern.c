@@ -320,6 +320,9 @@ static void on_del(void *ctx, const struct azc_link_info *i)
 
 	if (!l)
 		return;
+	if (!l->deleting && azc_sess_error(l->sess))
+		link_log(l, "endpoint '%s': %s", azc_sess_info(l->sess)->peer_name,
+			 azc_sess_error(l->sess)->msg);
 	link_log(l, "link %u of endpoint '%s' down: %s; rx %llu packets %llu bytes (%llu errors, %llu dropped), tx %llu packets %llu bytes (%llu dropped)",
 		 l->link_id, azc_sess_info(l->sess)->peer_name,
 		 azc_link_down_reason_name(i->down_reason),

@@ -184,6 +184,8 @@ static int wait_ms(struct relayd *r, int64_t now)
 	}
 	if (r->stopping && (best < 0 || r->stop_deadline < best))
 		best = r->stop_deadline;
+	if (azc_nl_has_events(&r->k.nl))
+		best = now;
 	if (best < 0)
 		return -1;
 	return best <= now ? 0 : (int)(best - now > 60000 ? 60000 : best - now);
@@ -241,6 +243,8 @@ int relayd_run(struct relayd *r)
 			return -errno;
 		for (i = 0; i < n; i++)
 			dispatch(r, &ev[i]);
+		if (azc_nl_has_events(&r->k.nl))
+			kern_nl_event(r);
 		run_timers(r);
 		conn_reap(r);
 	}
