@@ -159,6 +159,12 @@ int azc_sock_attach(struct azc_link *link, struct netlink_ext_ack *extack)
 	write_unlock_bh(&sk->sk_callback_lock);
 out:
 	release_sock(sk);
+	/*
+	 * Packets are sent as they come, a record each or several with
+	 * MSG_MORE: Nagle would hold them for the peer's delayed ACK.
+	 */
+	if (!ret)
+		tcp_sock_set_nodelay(sk);
 	return ret;
 }
 
