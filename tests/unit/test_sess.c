@@ -34,6 +34,8 @@ struct ep {
 	uint64_t rng;
 	char log[32768];
 	size_t log_len;
+	char info_log[8192];	/* INFO and above: what a relay shows */
+	size_t info_len;
 	int rx_count;
 	uint8_t rx_last[2048];
 	size_t rx_last_len;
@@ -53,6 +55,12 @@ static void ep_log(void *ctx, enum azc_sess_log_level level,
 
 	if (getenv("AZC_TEST_VERBOSE"))
 		fprintf(stderr, "# [%p] %d %s\n", ctx, level, msg);
+	if (level >= AZC_SESS_LOG_INFO && e->info_len + n + 2 <= sizeof(e->info_log)) {
+		memcpy(e->info_log + e->info_len, msg, n);
+		e->info_len += n;
+		e->info_log[e->info_len++] = '\n';
+		e->info_log[e->info_len] = '\0';
+	}
 	if (e->log_len + n + 2 > sizeof(e->log))
 		return;
 	memcpy(e->log + e->log_len, msg, n);
@@ -111,6 +119,19 @@ static void ep_rx(void *ctx, const uint8_t *pkt, size_t len)
 static bool logged(const struct ep *e, const char *what)
 {
 	return strstr(e->log, what) != NULL;
+}
+
+/* How many INFO (or higher) lines contain @what. */
+static int logged_info(const struct ep *e, const char *what)
+{
+	const char *p = e->info_log;
+	int n = 0;
+
+	while ((p = strstr(p, what))) {
+		n++;
+		p += strlen(what);
+	}
+	return n;
 }
 
 static struct azc_sess_cfg client_cfg(struct ep *e)
@@ -890,20 +911,24 @@ static void test_echo(void **state)
 	cc.echo_max = 3;
 	connect_pair(&c, &sv, &cc, &sc, 100, 41, &p);
 	assert_int_equal(azc_sess_state(c.s), AZC_SESS_CONNECTED);
-	/* Every ECHO_REQUEST is answered */
+	/* Every ECHO_REQUEST is answered, and logged once CONNECTED */
 	for (i = 0; i < 3; i++) {
 		feed(sv.s, echo_req, sizeof(echo_req), p.now);
 		assert_true(out_is(sv.s, echo_resp, sizeof(echo_resp)));
 		drain(sv.s);
 	}
+	assert_int_equal(logged_info(&sv, "SSTP ECHO_REQUEST from the client answered"), 3);
 	/* 60 s of silence: the client asks */
 	t = azc_sess_next_deadline(c.s);
 	assert_int_equal(t, T0 + 60000);
 	p.now = t;
 	azc_sess_tick(c.s, t);
 	assert_true(out_is(c.s, echo_req, sizeof(echo_req)));
+	assert_int_equal(logged_info(&c, "SSTP ECHO_REQUEST sent: nothing received from the relay for 60 s"), 1);
 	pump(&p);				/* answered */
 	assert_int_equal(azc_sess_info(c.s)->echo_responses, 1);
+	assert_int_equal(logged_info(&sv, "SSTP ECHO_REQUEST from the client answered"), 4);
+	assert_int_equal(logged_info(&c, "SSTP ECHO_RESPONSE received from the relay"), 1);
 	assert_int_equal(azc_sess_next_deadline(c.s), t + 60000);
 	/* Now the relay goes silent: 3 unanswered requests, then abort */
 	for (i = 0; i < 3; i++) {
@@ -921,8 +946,12 @@ static void test_echo(void **state)
 	assert_int_equal(azc_sess_error(c.s)->code, AZC_SESS_E_ECHO_TIMEOUT);
 	assert_string_equal(azc_sess_error(c.s)->msg,
 			    "the relay does not answer: 3 ECHO_REQUESTs unanswered");
+	assert_int_equal(logged_info(&c, "nothing received from the relay for 180 s"), 1);
 	azc_sess_tick(c.s, t + 3000);
 	assert_int_equal(azc_sess_state(c.s), AZC_SESS_FAILED);
+	/* The caller reports the end from azc_sess_error(): not logged */
+	assert_int_equal(logged_info(&c, "does not answer"), 0);
+	assert_int_equal(logged_info(&c, "session failed"), 0);
 	assert_int_equal(azc_sess_info(c.s)->echo_requests, 4);
 	ep_free(&c);
 	ep_free(&sv);
@@ -971,6 +1000,8 @@ static void test_disconnect(void **state)
 	azc_sess_eof(c.s, p.now);
 	assert_int_equal(azc_sess_state(c.s), AZC_SESS_FAILED);
 	assert_int_equal(azc_sess_error(c.s)->code, AZC_SESS_E_EOF);
+	assert_string_equal(azc_sess_error(c.s)->msg,
+			    "the relay closed the connection without CALL_DISCONNECT");
 	ep_free(&c);
 	ep_free(&sv);
 }

@@ -78,6 +78,14 @@ static const char *azc_who(const struct azc_sess *s)
 	return s->server ? "client" : "relay";
 }
 
+void azc_sess_set_log(struct azc_sess *s,
+		      void (*log)(void *ctx, enum azc_sess_log_level level,
+				  const char *msg), void *ctx)
+{
+	s->cfg.log = log;
+	s->cfg.log_ctx = ctx;
+}
+
 void azc_sess_log(struct azc_sess *s, enum azc_sess_log_level level,
 		  const char *fmt, ...)
 {
@@ -89,7 +97,7 @@ void azc_sess_log(struct azc_sess *s, enum azc_sess_log_level level,
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	s->cfg.log(s->cfg.ctx, level, msg);
+	s->cfg.log(s->cfg.log_ctx ? s->cfg.log_ctx : s->cfg.ctx, level, msg);
 }
 
 /* The first error is the one reported. */
@@ -107,8 +115,8 @@ void azc_sess_set_error(struct azc_sess *s, enum azc_sess_err code,
 	/* Ending in order: a local close, or the peer's after CONNECTED */
 	s->failed = !(code == AZC_SESS_E_LOCAL ||
 		      (code == AZC_SESS_E_PEER_DISCONNECT && s->was_up));
-	azc_sess_log(s, s->failed ? AZC_SESS_LOG_ERR : AZC_SESS_LOG_INFO,
-		     "%s", s->err.msg);
+	/* The caller reports it once, from azc_sess_error(), at the end */
+	azc_sess_log(s, AZC_SESS_LOG_DEBUG, "%s", s->err.msg);
 }
 
 bool azc_sess_random(struct azc_sess *s, void *buf, size_t len)
@@ -137,7 +145,7 @@ static void azc_sess_done(struct azc_sess *s)
 	s->sst = AZC_SST_DONE;
 	s->up = false;
 	s->t_nego = s->t_echo = s->t_sstp = s->t_auth = -1;
-	azc_sess_log(s, AZC_SESS_LOG_INFO, "session %s",
+	azc_sess_log(s, AZC_SESS_LOG_DEBUG, "session %s",
 		     s->failed ? "failed" : "closed");
 }
 
@@ -334,12 +342,14 @@ void azc_sess_eof(struct azc_sess *s, int64_t now_ms)
 	s->now = now_ms;
 	if (s->sst == AZC_SST_DONE)
 		return;
-	if (!azc_sess_closing(s))
+	if (!azc_sess_closing(s) && s->up)
+		azc_sess_set_error(s, AZC_SESS_E_EOF,
+				   "the %s closed the connection without CALL_DISCONNECT",
+				   azc_who(s));
+	else if (!azc_sess_closing(s))
 		azc_sess_set_error(s, AZC_SESS_E_EOF,
 				   "the %s closed the connection (%s)",
-				   azc_who(s),
-				   s->up ? "after CONNECTED, without CALL_DISCONNECT" :
-				   azc_sess_ppp_progress(s));
+				   azc_who(s), azc_sess_ppp_progress(s));
 	azc_sess_done(s);
 }
 
@@ -736,6 +746,16 @@ static void azc_sess_peer_disconnect(struct azc_sess *s,
 		azc_sess_enter(s, AZC_SST_DISC_TIMEOUT, AZC_SESS_DISC2_MS);
 }
 
+/*
+ * Keepalives are logged once CONNECTED (one line a minute at most from a
+ * well-behaved peer); before that, a peer that is not yet authenticated
+ * could fill the log with them.
+ */
+static enum azc_sess_log_level azc_sess_echo_level(const struct azc_sess *s)
+{
+	return s->up ? AZC_SESS_LOG_INFO : AZC_SESS_LOG_DEBUG;
+}
+
 /* Messages valid in any state of a live call (and the closing ones). */
 static bool azc_sess_common_ctrl(struct azc_sess *s, const u8 *pkt,
 				 const struct azc_sstp_ctrl *m)
@@ -764,9 +784,15 @@ static bool azc_sess_common_ctrl(struct azc_sess *s, const u8 *pkt,
 		azc_sess_send_ctrl(s, buf,
 				   azc_sstp_enc_echo_response(buf,
 							      sizeof(buf)));
+		azc_sess_log(s, azc_sess_echo_level(s),
+			     "SSTP ECHO_REQUEST from the %s answered",
+			     azc_who(s));
 		return true;
 	case AZC_SSTP_MSG_ECHO_RESPONSE:
 		s->info.echo_responses++;
+		azc_sess_log(s, azc_sess_echo_level(s),
+			     "SSTP ECHO_RESPONSE received from the %s",
+			     azc_who(s));
 		return true;
 	}
 	return false;
@@ -914,6 +940,9 @@ static void azc_sess_echo_timer(struct azc_sess *s)
 	s->echo_unanswered++;
 	s->info.echo_requests++;
 	s->t_echo = s->now + s->cfg.echo_ms;
+	azc_sess_log(s, AZC_SESS_LOG_INFO,
+		     "SSTP ECHO_REQUEST sent: nothing received from the %s for %u s",
+		     azc_who(s), s->cfg.echo_ms / 1000 * s->echo_unanswered);
 	azc_sess_send_ctrl(s, buf, azc_sstp_enc_echo_request(buf,
 							      sizeof(buf)));
 }

@@ -136,9 +136,14 @@ struct azc_sess_cfg {
 	bool handoff;
 
 	void *ctx;			/* passed to every callback */
-	/* Each negotiation step, one line without newline. */
+	/*
+	 * Each negotiation step and, once CONNECTED, each SSTP keepalive
+	 * (INFO), one line without newline. Why the session ended is not
+	 * logged here (DEBUG only): read it from azc_sess_error().
+	 */
 	void (*log)(void *ctx, enum azc_sess_log_level level,
 		    const char *msg);
+	void *log_ctx;			/* log's context; NULL: ctx */
 	/*
 	 * Server: the token of endpoint @name into @secret (NUL-terminated),
 	 * 0; or a negative errno for an unknown name. Required.
@@ -178,6 +183,14 @@ struct azc_sess;
 
 /* NULL with errno EINVAL for a bad configuration, ENOMEM. */
 struct azc_sess *azc_sess_new(const struct azc_sess_cfg *cfg);
+
+/*
+ * Another log callback and context (NULL: none), e.g. when the session
+ * outlives the object its cfg.ctx was: the others stay.
+ */
+void azc_sess_set_log(struct azc_sess *s,
+		      void (*log)(void *ctx, enum azc_sess_log_level level,
+				  const char *msg), void *ctx);
 void azc_sess_free(struct azc_sess *s);
 
 /* Client: queues the HTTP request. Both: starts the negotiation timer. */
@@ -222,7 +235,7 @@ int azc_sess_hlak(const struct azc_sess *s, uint8_t *hlak);
 
 /*
  * Graceful end: LCP Terminate-Request and CALL_DISCONNECT, then CLOSED
- * once acknowledged (5 s at most). @reason goes to the log and error.
+ * once acknowledged (5 s at most). @reason goes to the error.
  */
 void azc_sess_close(struct azc_sess *s, const char *reason, int64_t now_ms);
 

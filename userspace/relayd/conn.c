@@ -20,6 +20,9 @@
 #include "relayd.h"
 
 #define CONN_BUF	16384
+/* Engine log lines per connection and minute; a flood is counted */
+#define CONN_LOG_LINES	40
+#define CONN_LOG_WINDOW	60000
 
 enum conn_state {
 	CONN_TLS,	/* TLS handshake */
@@ -40,6 +43,8 @@ struct conn {
 	bool handoff;	/* to the kernel once connected */
 	bool no_ktls;	/* the kernel would take it, kTLS is off */
 	uint64_t data_frames;
+	int64_t log_window;
+	unsigned int log_lines, log_dropped;
 	/* unconsumed input, pending output chunk */
 	uint8_t in[CONN_BUF];
 	size_t in_off, in_len;
@@ -79,14 +84,11 @@ static void peer_str(const struct sockaddr_storage *ss, char *buf,
 	}
 }
 
+/* Closes the socket; the caller has logged why, in one line. */
 static void conn_close(struct conn *c)
 {
 	struct relayd *r = c->r;
 
-	if (c->sess && c->data_frames)
-		conn_log(c, "%llu data frames dropped (no forwarding yet)",
-			 (unsigned long long)c->data_frames);
-	conn_log(c, "connection closed");
 	if (c->prev)
 		c->prev->next = c->next;
 	else
@@ -126,10 +128,38 @@ struct conn *conn_next(const struct conn *c)
 
 static void cb_log(void *ctx, enum azc_sess_log_level level, const char *msg)
 {
-	const struct conn *c = ctx;
+	struct conn *c = ctx;
+	int64_t now = relayd_now();
+
+	if (level < AZC_SESS_LOG_INFO)
+		return;
+	if (now - c->log_window >= CONN_LOG_WINDOW) {
+		if (c->log_dropped)
+			conn_log(c, "%u log lines suppressed (over %u a minute)",
+				 c->log_dropped, CONN_LOG_LINES);
+		c->log_window = now;
+		c->log_lines = 0;
+		c->log_dropped = 0;
+	}
+	if (++c->log_lines > CONN_LOG_LINES) {
+		c->log_dropped++;
+		return;
+	}
+	conn_log(c, "%s", msg);
+}
+
+/*
+ * Once handed to the kernel the session outlives its connection: it logs
+ * in its own name (keepalives; kern.c reports how it ends).
+ */
+static void cb_log_adopted(void *ctx, enum azc_sess_log_level level,
+			   const char *msg)
+{
+	const struct azc_sess *s = ctx;
 
 	if (level >= AZC_SESS_LOG_INFO)
-		conn_log(c, "%s", msg);
+		relayd_log("[endpoint '%s'] %s", azc_sess_info(s)->peer_name,
+			   msg);
 }
 
 static int cb_secret(void *ctx, const char *name, char *secret, size_t size)
@@ -291,13 +321,36 @@ static bool conn_pump(struct conn *c, int64_t now)
 	return !sess_ended(c);
 }
 
+/*
+ * The one line that says how a session ended: "endpoint 'NAME'
+ * disconnected: WHY" once it was connected, else "session failed: WHY".
+ */
+static void log_end(const struct conn *c, const struct azc_sess_error *e)
+{
+	const struct azc_sess_info *i = azc_sess_info(c->sess);
+	char extra[96] = "";
+
+	if (c->data_frames)
+		snprintf(extra, sizeof(extra),
+			 " (%llu data frames dropped: no forwarding yet)",
+			 (unsigned long long)c->data_frames);
+	if (c->log_dropped)
+		snprintf(extra + strlen(extra), sizeof(extra) - strlen(extra),
+			 " (%u log lines suppressed)", c->log_dropped);
+	if (c->connected_logged)
+		conn_log(c, "endpoint '%s' disconnected: %s%s", i->peer_name,
+			 e ? e->msg : "session ended", extra);
+	else
+		conn_log(c, "session %s: %s%s",
+			 azc_sess_state_name(azc_sess_state(c->sess)),
+			 e ? e->msg : "ended", extra);
+}
+
 static void conn_end(struct conn *c)
 {
 	const struct azc_sess_error *e = azc_sess_error(c->sess);
 
-	if (e)
-		conn_log(c, "session %s: %s",
-			 azc_sess_state_name(azc_sess_state(c->sess)), e->msg);
+	log_end(c, e);
 	if (!e || !e->drop) {
 		conn_flush(c);
 		azc_tls_shutdown(c->tls);
@@ -340,6 +393,7 @@ static bool conn_to_kernel(struct relayd *r, struct conn *c, int64_t now)
 	if (!c->handoff)
 		return false;
 	epoll_ctl(r->epfd, EPOLL_CTL_DEL, c->fd, NULL);
+	azc_sess_set_log(c->sess, cb_log_adopted, c->sess);
 	if (!kern_adopt(r, c->sess, c->tls, c->in + c->in_off, c->in_len,
 			c->id, c->peer))
 		c->sess = NULL;	/* the link's now */
@@ -410,6 +464,7 @@ void conn_timer(struct relayd *r, struct conn *c, int64_t now)
 void conn_stop(struct relayd *r, struct conn *c, int64_t now)
 {
 	if (c->state == CONN_TLS) {
+		conn_log(c, "TLS handshake dropped: relay shutting down");
 		conn_close(c);
 		return;
 	}
@@ -500,6 +555,7 @@ void conn_accept(struct relayd *r, int lfd)
 		ev.data.ptr = c;
 		c->events = EPOLLIN;
 		if (epoll_ctl(r->epfd, EPOLL_CTL_ADD, fd, &ev)) {
+			conn_log(c, "closed: cannot watch the socket");
 			conn_close(c);
 			continue;
 		}
