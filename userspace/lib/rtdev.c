@@ -244,8 +244,11 @@ int azc_rtdev_enable_forwarding(char *err, size_t errlen)
 	int fd = open(AZC_FORWARDING, O_WRONLY | O_CLOEXEC);
 	int ret = 0;
 
-	if (fd < 0 || write(fd, "1\n", 2) != 2)
-		ret = -errno;
+	ssize_t n = fd < 0 ? -1 : write(fd, "1", 1);
+
+	/* 6.12 reports a write of "1\n" as 1 byte: write the digit alone. */
+	if (n != 1)
+		ret = n < 0 ? -errno : -EIO;
 	if (fd >= 0)
 		close(fd);
 	if (ret)
