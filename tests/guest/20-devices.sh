@@ -13,7 +13,7 @@ check "create azc1 in namespace b" ip -n "$b" link add azc1 type azconnect
 check_out "point-to-point, no ARP" '<POINTOPOINT,NOARP>' ip -n "$a" link show azc0
 check_out "header-less link type" 'link/none' ip -n "$a" link show azc0
 check_out "link kind azconnect" 'azconnect' ip -n "$a" -d link show azc0
-check_out "default MTU 1400" 'mtu 1400' ip -n "$a" link show azc0
+check_out "default MTU 1500" 'mtu 1500' ip -n "$a" link show azc0
 check_fail "MTU below the IPv6 minimum is refused" ip -n "$a" link set azc0 mtu 1279
 check "MTU 1280 accepted" ip -n "$a" link set azc0 mtu 1280
 check "MTU 4087 (SSTP 12-bit length) accepted" ip -n "$a" link set azc0 mtu 4087
@@ -30,7 +30,7 @@ check_eq "show --json reports the kernel's ifindex" \
 	"$(ip -n "$a" -j link show azc0 | jq .[0].ifindex)" jq .[0].ifindex <<<"$json_a"
 check_eq "show --json in b lists two devices" "azc0,azc1" \
 	bash -c "ip netns exec $b azconnectctl show --json | jq -r '[.[].ifname] | sort | join(\",\")'"
-check_out "show DEV prints that device" '^[0-9]+: azc1: mode endpoint mtu 1400 carrier off links 0' \
+check_out "show DEV prints that device" '^[0-9]+: azc1: mode endpoint mtu 1500 carrier off links 0' \
 	ip netns exec "$b" azconnectctl show azc1
 check_out "show of a missing device names the problem" 'nosuch: No such device: no device with this name' \
 	ip netns exec "$b" azconnectctl show nosuch

@@ -125,10 +125,10 @@ check "endpoint 1 -> endpoint 2 through the relay" \
 	ip netns exec "$e1" ping -6 -c 3 -i 0.2 -W 5 fd00:1::a2
 check "endpoint 2 -> endpoint 1 through the relay" \
 	ip netns exec "$e2" ping -6 -c 3 -i 0.2 -W 5 fd00:1::a1
-check "MTU-sized packets (1400) pass, no fragments" \
-	ip netns exec "$e1" ping -6 -c 2 -i 0.2 -W 5 -s 1352 -M do fd00:1::a2
+check "MTU-sized packets (1500) pass, no fragments" \
+	ip netns exec "$e1" ping -6 -c 2 -i 0.2 -W 5 -s 1452 -M do fd00:1::a2
 check_fail "a packet over the MTU is refused locally" \
-	ip netns exec "$e1" ping -6 -c 1 -W 2 -s 1353 -M do fd00:1::a2
+	ip netns exec "$e1" ping -6 -c 1 -W 2 -s 1453 -M do fd00:1::a2
 
 # Control frames both ways, through ctrl-send.
 say r1 "sstp 1001000800090000"
