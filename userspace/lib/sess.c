@@ -86,6 +86,15 @@ void azc_sess_set_log(struct azc_sess *s,
 	s->cfg.log_ctx = ctx;
 }
 
+void azc_sess_orphan(struct azc_sess *s)
+{
+	s->cfg.ctx = NULL;
+	s->cfg.lookup_secret = NULL;
+	s->cfg.assign_iid = NULL;
+	s->cfg.rx_ipv6 = NULL;
+	s->cfg.random = NULL;
+}
+
 void azc_sess_log(struct azc_sess *s, enum azc_sess_log_level level,
 		  const char *fmt, ...)
 {

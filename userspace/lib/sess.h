@@ -191,6 +191,12 @@ struct azc_sess *azc_sess_new(const struct azc_sess_cfg *cfg);
 void azc_sess_set_log(struct azc_sess *s,
 		      void (*log)(void *ctx, enum azc_sess_log_level level,
 				  const char *msg), void *ctx);
+/*
+ * The object cfg.ctx pointed to is gone (the relay's connection, after the
+ * hand-off): drop ctx and every callback but log. A peer that tries to
+ * authenticate again is refused, an IPV6CP identifier is drawn at random.
+ */
+void azc_sess_orphan(struct azc_sess *s);
 void azc_sess_free(struct azc_sess *s);
 
 /* Client: queues the HTTP request. Both: starts the negotiation timer. */

@@ -781,6 +781,8 @@ static bool azc_peer_name(struct azc_sess *s, const u8 *p, size_t n)
 static const char *azc_lookup(struct azc_sess *s, char *secret, size_t size)
 {
 	secret[0] = '\0';
+	if (!s->cfg.lookup_secret)
+		return "no authentication after the hand-off";
 	if (s->cfg.lookup_secret(s->cfg.ctx, s->info.peer_name, secret,
 				 size) < 0)
 		return "unknown endpoint name";

@@ -393,6 +393,8 @@ static bool conn_to_kernel(struct relayd *r, struct conn *c, int64_t now)
 	if (!c->handoff)
 		return false;
 	epoll_ctl(r->epfd, EPOLL_CTL_DEL, c->fd, NULL);
+	/* The session outlives @c: nothing of it may point at @c. */
+	azc_sess_orphan(c->sess);
 	azc_sess_set_log(c->sess, cb_log_adopted, c->sess);
 	if (!kern_adopt(r, c->sess, c->tls, c->in + c->in_off, c->in_len,
 			c->id, c->peer))
