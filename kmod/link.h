@@ -39,6 +39,26 @@
  */
 #define AZC_RX_BUF_LEN		(32 * 1024)
 
+/*
+ * Why a link dropped a packet or counted an error; each has a counter of
+ * its own, reported with the link (netlink attribute in parentheses).
+ */
+enum azc_drop {
+	AZC_DROP_RX_BAD_SSTP,		/* rx-bad-sstp: broken SSTP header */
+	AZC_DROP_RX_BAD_PPP,		/* rx-bad-ppp: not a PPP frame */
+	AZC_DROP_RX_BAD_IPV6,		/* rx-bad-ipv6: not an IPv6 packet */
+	AZC_DROP_RX_SPOOFED,		/* rx-spoofed: not the peer's source */
+	AZC_DROP_RX_DEV_DOWN,		/* rx-dev-down: device administratively down */
+	AZC_DROP_RX_NOMEM,		/* rx-nomem: no buffer */
+	AZC_DROP_RX_CTRL_LOST,		/* rx-ctrl-lost: owner did not take it */
+	AZC_DROP_TX_TOO_BIG,		/* tx-too-big: over the peer's MRU */
+	AZC_DROP_TX_QUEUE_FULL,		/* tx-queue-full */
+	AZC_DROP_TX_NOMEM,		/* tx-nomem: no buffer */
+	AZC_DROP_TX_LINK_DOWN,		/* tx-link-down: queued when it went down */
+	AZC_DROP_TX_SEND_ERROR,		/* tx-send-error: the socket failed */
+	AZC_DROP_NUM
+};
+
 /**
  * struct azc_link_stats - counters of one link
  *
@@ -54,6 +74,7 @@ struct azc_link_stats {
 	atomic64_t tx_packets;
 	atomic64_t tx_bytes;
 	atomic64_t tx_dropped;
+	atomic64_t drops[AZC_DROP_NUM];
 };
 
 /**
@@ -89,6 +110,7 @@ struct azc_link_cfg {
  * @peer_ll: the peer's link-local address, fe80::@cfg.peer_iid
  * @state: AZCONNECT_LINK_STATE_UP until azc_link_down()
  * @down_reason: why the link went down, set by azc_link_down()
+ * @last_error: the last error the socket returned (a positive errno), or 0
  * @refcnt: references; the device's tables hold one until teardown
  * @saved_data_ready: the socket's callback before the link took it over
  * @saved_state_change: likewise
@@ -112,6 +134,7 @@ struct azc_link {
 	struct in6_addr peer_ll;
 	atomic_t state;
 	enum azconnect_link_down_reason down_reason;
+	int last_error;
 	refcount_t refcnt;
 
 	void (*saved_data_ready)(struct sock *sk);
@@ -150,6 +173,12 @@ void azc_link_release_owner(struct net *net, u32 portid);
 static inline bool azc_link_is_up(const struct azc_link *link)
 {
 	return atomic_read(&link->state) == AZCONNECT_LINK_STATE_UP;
+}
+
+static inline void azc_link_count_drop(struct azc_link *link,
+				       enum azc_drop why)
+{
+	atomic64_inc(&link->stats.drops[why]);
 }
 
 static inline bool azc_link_is_relay(const struct azc_link *link)

@@ -276,6 +276,7 @@ static int azc_nl_link_fill(struct sk_buff *skb, struct azc_link *link,
 	struct azc_link_stats *st = &link->stats;
 	struct nlattr *nest;
 	void *hdr;
+	int i;
 
 	hdr = genlmsg_put(skb, portid, seq, &azc_nl_family, flags, cmd);
 	if (!hdr)
@@ -303,13 +304,23 @@ static int azc_nl_link_fill(struct sk_buff *skb, struct azc_link *link,
 	    azc_nl_put_link_stat(skb, AZCONNECT_A_LINK_RX_DROPPED, &st->rx_dropped) ||
 	    azc_nl_put_link_stat(skb, AZCONNECT_A_LINK_TX_PACKETS, &st->tx_packets) ||
 	    azc_nl_put_link_stat(skb, AZCONNECT_A_LINK_TX_BYTES, &st->tx_bytes) ||
-	    azc_nl_put_link_stat(skb, AZCONNECT_A_LINK_TX_DROPPED, &st->tx_dropped)) {
-		nla_nest_cancel(skb, nest);
-		goto err;
-	}
+	    azc_nl_put_link_stat(skb, AZCONNECT_A_LINK_TX_DROPPED, &st->tx_dropped) ||
+	    nla_put_u32(skb, AZCONNECT_A_LINK_LAST_ERROR,
+			READ_ONCE(link->last_error)))
+		goto err_nest;
+	/* One counter per reason, in the order of the attributes. */
+	BUILD_BUG_ON(AZCONNECT_A_LINK_TX_SEND_ERROR - AZCONNECT_A_LINK_RX_BAD_SSTP !=
+		     AZC_DROP_TX_SEND_ERROR - AZC_DROP_RX_BAD_SSTP);
+	BUILD_BUG_ON(AZC_DROP_TX_SEND_ERROR + 1 != AZC_DROP_NUM);
+	for (i = 0; i < AZC_DROP_NUM; i++)
+		if (azc_nl_put_link_stat(skb, AZCONNECT_A_LINK_RX_BAD_SSTP + i,
+					 &st->drops[i]))
+			goto err_nest;
 	nla_nest_end(skb, nest);
 	genlmsg_end(skb, hdr);
 	return 0;
+err_nest:
+	nla_nest_cancel(skb, nest);
 err:
 	genlmsg_cancel(skb, hdr);
 	return -EMSGSIZE;

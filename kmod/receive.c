@@ -33,14 +33,16 @@
 #define AZC_TLS_ALERT_WARNING	1
 #define AZC_TLS_CLOSE_NOTIFY	0
 
-static void azc_rx_error(struct azc_link *link)
+static void azc_rx_error(struct azc_link *link, enum azc_drop why)
 {
+	azc_link_count_drop(link, why);
 	atomic64_inc(&link->stats.rx_errors);
 	DEV_STATS_INC(link->azc->dev, rx_errors);
 }
 
-static void azc_rx_dropped(struct azc_link *link)
+static void azc_rx_dropped(struct azc_link *link, enum azc_drop why)
 {
+	azc_link_count_drop(link, why);
 	atomic64_inc(&link->stats.rx_dropped);
 	DEV_STATS_INC(link->azc->dev, rx_dropped);
 }
@@ -71,17 +73,20 @@ static void azc_rx_ipv6(struct azc_link *link, const u8 *data,
 	struct sk_buff *skb;
 
 	if (len < sizeof(*ip6) || ip6->version != 6) {
-		azc_rx_error(link);
+		azc_rx_error(link, AZC_DROP_RX_BAD_IPV6);
 		return;
 	}
-	if ((azc_link_is_relay(link) && !azc_rx_src_ok(link, ip6)) ||
-	    !(dev->flags & IFF_UP)) {
-		azc_rx_dropped(link);
+	if (azc_link_is_relay(link) && !azc_rx_src_ok(link, ip6)) {
+		azc_rx_dropped(link, AZC_DROP_RX_SPOOFED);
+		return;
+	}
+	if (!(dev->flags & IFF_UP)) {
+		azc_rx_dropped(link, AZC_DROP_RX_DEV_DOWN);
 		return;
 	}
 	skb = netdev_alloc_skb(dev, len);
 	if (!skb) {
-		azc_rx_dropped(link);
+		azc_rx_dropped(link, AZC_DROP_RX_NOMEM);
 		return;
 	}
 	skb_put_data(skb, data, len);
@@ -106,7 +111,7 @@ static void azc_rx_ctrl(struct azc_link *link, enum azconnect_ctrl_kind kind,
 	if (ret == -ECONNREFUSED)	/* the owner is gone */
 		azc_link_down(link, AZCONNECT_LINK_DOWN_REASON_USERSPACE);
 	else if (ret)
-		azc_rx_dropped(link);
+		azc_rx_dropped(link, AZC_DROP_RX_CTRL_LOST);
 }
 
 /* One whole SSTP packet of @len bytes, its header checked. */
@@ -117,7 +122,7 @@ static void azc_rx_packet(struct azc_link *link, const u8 *pkt,
 	struct azc_sstp_hdr hdr;
 
 	if (azc_sstp_hdr_decode(pkt, len, &hdr)) {
-		azc_rx_error(link);
+		azc_rx_error(link, AZC_DROP_RX_BAD_SSTP);
 		return;
 	}
 	if (hdr.control) {
@@ -127,7 +132,7 @@ static void azc_rx_packet(struct azc_link *link, const u8 *pkt,
 	pkt += AZC_SSTP_HLEN;
 	len -= AZC_SSTP_HLEN;
 	if (azc_ppp_frame_decode(pkt, len, &f)) {
-		azc_rx_error(link);
+		azc_rx_error(link, AZC_DROP_RX_BAD_PPP);
 		return;
 	}
 	if (f.proto == AZC_PPP_IPV6)
@@ -150,7 +155,7 @@ static int azc_rx_parse(struct azc_link *link)
 		avail = link->rx_len - off;
 		need = azc_sstp_frame_need(link->rx_buf + off, avail);
 		if (need < 0) {
-			azc_rx_error(link);
+			azc_rx_error(link, AZC_DROP_RX_BAD_SSTP);
 			return need;
 		}
 		if (need > avail)
@@ -223,6 +228,7 @@ void azc_rx_work(struct work_struct *work)
 			return;
 		}
 		if (ret < 0) {
+			WRITE_ONCE(link->last_error, -ret);
 			azc_link_down(link, azc_rx_errno_reason(ret));
 			return;
 		}

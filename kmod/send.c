@@ -24,13 +24,19 @@
 #include "proto/ppp.h"
 #include "proto/sstp.h"
 
-static void azc_tx_drop(struct net_device *dev, struct azc_link *link,
-			struct sk_buff *skb)
+/* A packet with no link to go to: counted on the device only. */
+static void azc_tx_drop_dev(struct net_device *dev, struct sk_buff *skb)
 {
-	if (link)
-		atomic64_inc(&link->stats.tx_dropped);
 	DEV_STATS_INC(dev, tx_dropped);
 	kfree_skb(skb);
+}
+
+static void azc_tx_drop(struct net_device *dev, struct azc_link *link,
+			struct sk_buff *skb, enum azc_drop why)
+{
+	azc_link_count_drop(link, why);
+	atomic64_inc(&link->stats.tx_dropped);
+	azc_tx_drop_dev(dev, skb);
 }
 
 /* The SSTP data header and the PPP header of an IPv6 packet. */
@@ -53,12 +59,15 @@ static void azc_xmit_link(struct azc_link *link, struct sk_buff *skb)
 
 	if (unlikely(skb->len > link->cfg.mru)) {
 		icmpv6_ndo_send(skb, ICMPV6_PKT_TOOBIG, 0, link->cfg.mru);
-		azc_tx_drop(dev, link, skb);
+		azc_tx_drop(dev, link, skb, AZC_DROP_TX_TOO_BIG);
 		return;
 	}
-	if (unlikely(skb_queue_len(&link->tx_queue) >= AZC_TX_QUEUE_LEN) ||
-	    unlikely(azc_encap(skb))) {
-		azc_tx_drop(dev, link, skb);
+	if (unlikely(skb_queue_len(&link->tx_queue) >= AZC_TX_QUEUE_LEN)) {
+		azc_tx_drop(dev, link, skb, AZC_DROP_TX_QUEUE_FULL);
+		return;
+	}
+	if (unlikely(azc_encap(skb))) {
+		azc_tx_drop(dev, link, skb, AZC_DROP_TX_NOMEM);
 		return;
 	}
 	skb_queue_tail(&link->tx_queue, skb);
@@ -78,7 +87,7 @@ static void azc_xmit_multicast(struct azc_device *azc, struct sk_buff *skb)
 	unsigned int bkt;
 
 	if (!ipv6_addr_is_ll_all_nodes(&ip6->daddr)) {
-		azc_tx_drop(azc->dev, NULL, skb);
+		azc_tx_drop_dev(azc->dev, skb);
 		return;
 	}
 	hash_for_each_rcu(azc->by_iid, bkt, link, iid_node) {
@@ -86,7 +95,7 @@ static void azc_xmit_multicast(struct azc_device *azc, struct sk_buff *skb)
 			continue;
 		copy = skb_copy(skb, GFP_ATOMIC);
 		if (!copy) {
-			azc_tx_drop(azc->dev, link, NULL);
+			azc_tx_drop(azc->dev, link, NULL, AZC_DROP_TX_NOMEM);
 			continue;
 		}
 		azc_xmit_link(link, copy);
@@ -102,7 +111,7 @@ netdev_tx_t azc_xmit(struct sk_buff *skb, struct net_device *dev)
 
 	if (unlikely(skb->protocol != htons(ETH_P_IPV6) ||
 		     !pskb_network_may_pull(skb, sizeof(*ip6)))) {
-		azc_tx_drop(dev, NULL, skb);
+		azc_tx_drop_dev(dev, skb);
 		return NETDEV_TX_OK;
 	}
 	ip6 = ipv6_hdr(skb);
@@ -119,7 +128,7 @@ netdev_tx_t azc_xmit(struct sk_buff *skb, struct net_device *dev)
 	if (likely(link && azc_link_is_up(link)))
 		azc_xmit_link(link, skb);
 	else
-		azc_tx_drop(dev, NULL, skb);
+		azc_tx_drop_dev(dev, skb);
 out:
 	rcu_read_unlock();
 	return NETDEV_TX_OK;
@@ -170,12 +179,14 @@ void azc_tx_work(struct work_struct *work)
 
 	while ((skb = skb_dequeue(&link->tx_queue))) {
 		if (!azc_link_is_up(link)) {
-			azc_tx_drop(dev, link, skb);
+			azc_tx_drop(dev, link, skb, AZC_DROP_TX_LINK_DOWN);
 			continue;
 		}
 		ret = azc_sock_send(link, skb->data, skb->len,
 				    !skb_queue_empty(&link->tx_queue));
 		if (ret) {
+			WRITE_ONCE(link->last_error, -ret);
+			azc_link_count_drop(link, AZC_DROP_TX_SEND_ERROR);
 			atomic64_inc(&link->stats.tx_dropped);
 			DEV_STATS_INC(dev, tx_errors);
 			kfree_skb(skb);
@@ -198,6 +209,6 @@ void azc_tx_purge(struct azc_link *link)
 	struct sk_buff *skb;
 
 	while ((skb = skb_dequeue(&link->tx_queue)))
-		azc_tx_drop(link->azc->dev, link, skb);
+		azc_tx_drop(link->azc->dev, link, skb, AZC_DROP_TX_LINK_DOWN);
 	azc_tx_wake(link);
 }

@@ -10,7 +10,7 @@
  *   azc-linkprobe client --connect ADDR:PORT --fingerprint FP LINK-OPTIONS
  *                        [--pre-read N]
  *   LINK-OPTIONS: --dev IFNAME --local-iid HEX16 --peer-iid HEX16
- *                 [--peer-addr IPV6] [--mru N] [--no-pending]
+ *                 [--peer-addr IPV6] [--mru N] [--no-pending] [--keep-fd]
  *
  * The server writes the bytes of --pre through TLS right after the
  * handshake; a client with --pre-read N reads N bytes through OpenSSL
@@ -21,8 +21,10 @@
  *   "down REASON" for the link's link-del-ntf (and exit 0),
  *   "error ERRNO MESSAGE" for a failed request (link-new: exit 1).
  * Commands on stdin: "sstp HEX" and "ppp HEX" (ctrl-send), "del"
- * (link-del), "get" (link-get: "stats rx_packets=N ..."). Standard input
- * at EOF leaves the probe running until its link goes down.
+ * (link-del), "get" (link-get: "stats rx_packets=N ..."), "raw HEX"
+ * (written straight into the kTLS socket the kernel owns, as a hostile
+ * peer would: "wrote N"). Standard input at EOF leaves the probe running
+ * until its link goes down.
  */
 
 #define _GNU_SOURCE
@@ -47,6 +49,7 @@
 #include <netlink/msg.h>
 
 #include "uapi/azconnect.h"
+#include "nllink.h"
 #include "tls.h"
 
 #define TIMEOUT_MS	60000
@@ -54,7 +57,7 @@
 static struct {
 	const char *state_dir, *fingerprint, *dev, *pre, *peer_addr;
 	int pre_read;
-	bool no_pending;
+	bool no_pending, keep_fd;
 	unsigned int mru;
 	uint8_t local_iid[8], peer_iid[8];
 	bool have_local, have_peer;
@@ -257,6 +260,14 @@ static void print_link(struct nlattr *nest)
 		if (tb[i])
 			printf(" %s=%llu", names[i],
 			       (unsigned long long)nla_get_u64(tb[i]));
+	if (tb[AZCONNECT_A_LINK_LAST_ERROR])
+		printf(" last_error=%u",
+		       nla_get_u32(tb[AZCONNECT_A_LINK_LAST_ERROR]));
+	for (i = 0; i < AZC_LINK_DROPS; i++)
+		if (tb[AZCONNECT_A_LINK_RX_BAD_SSTP + i])
+			printf(" %s=%llu", azc_link_drop_name((size_t)i),
+			       (unsigned long long)nla_get_u64(
+				       tb[AZCONNECT_A_LINK_RX_BAD_SSTP + i]));
 	printf("\n");
 }
 
@@ -367,9 +378,11 @@ static int link_new(int fd, const uint8_t *pending, size_t plen)
 		return 1;
 	printf("link %u\n", link_id);
 	fflush(stdout);
-	close(fd);
 	return 0;
 }
+
+/* Kept with --keep-fd for "raw"; closed otherwise, as azconnectctl does. */
+static int sock_fd = -1;
 
 static void command(char *line)
 {
@@ -380,6 +393,20 @@ static void command(char *line)
 	int n;
 
 	line[strcspn(line, "\n")] = 0;
+	if (!strncmp(line, "raw ", 4)) {
+		if (sock_fd < 0) {
+			fail("raw needs --keep-fd");
+			return;
+		}
+		n = unhex(line + 4, frame, sizeof(frame));
+		if (n < 0) {
+			fail("bad hex");
+			return;
+		}
+		/* One write, so one record and no kernel packet inside it. */
+		printf("wrote %zd\n", write(sock_fd, frame, (size_t)n));
+		return;
+	}
 	if (!strcmp(line, "del") || !strcmp(line, "get")) {
 		m = request(line[0] == 'd' ? AZCONNECT_CMD_LINK_DEL :
 			    AZCONNECT_CMD_LINK_GET, 0);
@@ -425,6 +452,10 @@ static int run(bool server, const char *where)
 		return fail("TCP %s: %s", where, strerror(errno));
 	if (tls_session(fd, server, pending, &plen) || link_new(fd, pending, plen))
 		return 1;
+	if (o.keep_fd)
+		sock_fd = fd;
+	else
+		close(fd);
 
 	p[0].fd = nl_socket_get_fd(nl);
 	p[0].events = POLLIN;
@@ -461,6 +492,7 @@ int main(int argc, char **argv)
 		{ "pre", required_argument, NULL, 'p' },
 		{ "pre-read", required_argument, NULL, 'r' },
 		{ "no-pending", no_argument, NULL, 'n' },
+		{ "keep-fd", no_argument, NULL, 'k' },
 		{}
 	};
 	const char *where = NULL;
@@ -502,6 +534,9 @@ int main(int argc, char **argv)
 			break;
 		case 'n':
 			o.no_pending = true;
+			break;
+		case 'k':
+			o.keep_fd = true;
 			break;
 		default:
 			return 2;

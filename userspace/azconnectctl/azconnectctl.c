@@ -869,7 +869,7 @@ static void status_link(const char *dev, unsigned int id)
 	const struct azc_link_info *l;
 	struct azc_nl nl;
 	uint32_t ifindex = if_nametoindex(dev);
-	size_t i;
+	size_t i, d;
 
 	if (!ifindex || azc_nl_open(&nl))
 		return;
@@ -889,6 +889,14 @@ static void status_link(const char *dev, unsigned int id)
 			       (unsigned long long)l->tx_packets,
 			       (unsigned long long)l->tx_bytes,
 			       (unsigned long long)l->tx_dropped);
+			for (d = 0; d < AZC_LINK_DROPS; d++)
+				if (l->drops[d])
+					printf("drop_%s=%llu\n",
+					       azc_link_drop_name(d),
+					       (unsigned long long)l->drops[d]);
+			if (l->last_error)
+				printf("last_error=%s\n",
+				       strerror((int)l->last_error));
 		}
 	}
 	azc_link_list_free(&list);

@@ -118,7 +118,7 @@ static const char *const azc_mode_names[] = {
 /* One line per link, then its counters, indented under the device */
 static void azc_dev_print_links(FILE *f, const struct azc_link_list *list)
 {
-	char a[24], b[24], p[INET6_ADDRSTRLEN] = "-";
+	char a[24], b[24], p[INET6_ADDRSTRLEN] = "-", drops[512];
 	const struct azc_link_info *l;
 	size_t i;
 
@@ -138,7 +138,11 @@ static void azc_dev_print_links(FILE *f, const struct azc_link_list *list)
 		fprintf(f, "        TX: %llu packets %llu bytes %llu dropped\n",
 			(unsigned long long)l->tx_packets,
 			(unsigned long long)l->tx_bytes,
-			(unsigned long long)l->tx_dropped);
+			(unsigned long long)l->tx_dropped);		azc_link_format_drops(l, drops, sizeof(drops));
+		fprintf(f, "        drops: %s\n", drops);
+		if (l->last_error)
+			fprintf(f, "        last error: %s\n",
+				strerror((int)l->last_error));
 	}
 }
 
@@ -189,6 +193,22 @@ static int azc_json_add(struct json_object *o, const char *key,
 static struct json_object *azc_dev_stats_json(uint64_t packets, uint64_t bytes,
 					      uint64_t errors, uint64_t dropped);
 
+/* Every drop reason with its count, zeros too: scripts may rely on them. */
+static struct json_object *azc_drops_json(const struct azc_link_info *l)
+{
+	struct json_object *o = json_object_new_object();
+	size_t i;
+
+	for (i = 0; o && i < AZC_LINK_DROPS; i++) {
+		if (azc_json_add(o, azc_link_drop_name(i),
+				 json_object_new_uint64(l->drops[i]))) {
+			json_object_put(o);
+			return NULL;
+		}
+	}
+	return o;
+}
+
 static struct json_object *azc_link_json(const struct azc_link_info *l)
 {
 	struct json_object *o = json_object_new_object();
@@ -210,7 +230,11 @@ static struct json_object *azc_link_json(const struct azc_link_info *l)
 	    azc_json_add(o, "rx", azc_dev_stats_json(l->rx_packets, l->rx_bytes,
 						     l->rx_errors, l->rx_dropped)) ||
 	    azc_json_add(o, "tx", azc_dev_stats_json(l->tx_packets, l->tx_bytes,
-						     0, l->tx_dropped))) {
+						     0, l->tx_dropped)) ||
+	    azc_json_add(o, "drops", azc_drops_json(l)) ||
+	    azc_json_add(o, "last_errno", json_object_new_int64(l->last_error)) ||
+	    azc_json_add(o, "last_error", json_object_new_string(
+			 l->last_error ? strerror((int)l->last_error) : ""))) {
 		json_object_put(o);
 		return NULL;
 	}

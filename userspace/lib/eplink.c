@@ -182,8 +182,11 @@ static void eplink_why(const struct azc_eplink *l, char *err, size_t errlen)
 	const struct azc_sess_error *e = azc_sess_error(l->kf.sess);
 
 	if (l->down)
-		snprintf(err, errlen, "link down: %s",
-			 azc_link_down_reason_name(l->last.down_reason));
+		snprintf(err, errlen, "link down: %s%s%s",
+			 azc_link_down_reason_name(l->last.down_reason),
+			 l->last.last_error ? ", " : "",
+			 l->last.last_error ?
+			 strerror((int)l->last.last_error) : "");
 	else
 		snprintf(err, errlen, "session ended: %s",
 			 e ? e->msg : "closed");

@@ -2,6 +2,7 @@
 /* Links of azconnect devices over generic netlink (see nllink.h). */
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,7 +32,50 @@ static struct nla_policy azc_link_policy[AZCONNECT_A_LINK_MAX + 1] = {
 	[AZCONNECT_A_LINK_TX_PACKETS] = { .type = NLA_U64 },
 	[AZCONNECT_A_LINK_TX_BYTES] = { .type = NLA_U64 },
 	[AZCONNECT_A_LINK_TX_DROPPED] = { .type = NLA_U64 },
+	[AZCONNECT_A_LINK_LAST_ERROR] = { .type = NLA_U32 },
+	[AZCONNECT_A_LINK_RX_BAD_SSTP] = { .type = NLA_U64 },
+	[AZCONNECT_A_LINK_RX_BAD_PPP] = { .type = NLA_U64 },
+	[AZCONNECT_A_LINK_RX_BAD_IPV6] = { .type = NLA_U64 },
+	[AZCONNECT_A_LINK_RX_SPOOFED] = { .type = NLA_U64 },
+	[AZCONNECT_A_LINK_RX_DEV_DOWN] = { .type = NLA_U64 },
+	[AZCONNECT_A_LINK_RX_NOMEM] = { .type = NLA_U64 },
+	[AZCONNECT_A_LINK_RX_CTRL_LOST] = { .type = NLA_U64 },
+	[AZCONNECT_A_LINK_TX_TOO_BIG] = { .type = NLA_U64 },
+	[AZCONNECT_A_LINK_TX_QUEUE_FULL] = { .type = NLA_U64 },
+	[AZCONNECT_A_LINK_TX_NOMEM] = { .type = NLA_U64 },
+	[AZCONNECT_A_LINK_TX_LINK_DOWN] = { .type = NLA_U64 },
+	[AZCONNECT_A_LINK_TX_SEND_ERROR] = { .type = NLA_U64 },
 };
+
+static const char *const azc_drop_names[AZC_LINK_DROPS] = {
+	"rx_bad_sstp", "rx_bad_ppp", "rx_bad_ipv6", "rx_spoofed",
+	"rx_dev_down", "rx_nomem", "rx_ctrl_lost", "tx_too_big",
+	"tx_queue_full", "tx_nomem", "tx_link_down", "tx_send_error",
+};
+
+const char *azc_link_drop_name(size_t i)
+{
+	return i < AZC_LINK_DROPS ? azc_drop_names[i] : "unknown";
+}
+
+void azc_link_format_drops(const struct azc_link_info *l, char *buf,
+			   size_t size)
+{
+	size_t i, off = 0;
+	int n;
+
+	snprintf(buf, size, "none");
+	for (i = 0; i < AZC_LINK_DROPS; i++) {
+		if (!l->drops[i] || off >= size)
+			continue;
+		n = snprintf(buf + off, size - off, "%s%s %llu",
+			     off ? ", " : "", azc_drop_names[i],
+			     (unsigned long long)l->drops[i]);
+		if (n < 0)
+			break;
+		off += (size_t)n;
+	}
+}
 
 static struct nla_policy azc_ctrl_policy[AZCONNECT_A_CTRL_MAX + 1] = {
 	[AZCONNECT_A_CTRL_LINK_ID] = { .type = NLA_U32 },
@@ -242,6 +286,8 @@ static uint64_t azc_u64(struct nlattr *a)
 
 static void azc_link_counters(struct nlattr **l, struct azc_link_info *info)
 {
+	size_t i;
+
 	info->rx_packets = azc_u64(l[AZCONNECT_A_LINK_RX_PACKETS]);
 	info->rx_bytes = azc_u64(l[AZCONNECT_A_LINK_RX_BYTES]);
 	info->rx_errors = azc_u64(l[AZCONNECT_A_LINK_RX_ERRORS]);
@@ -249,6 +295,10 @@ static void azc_link_counters(struct nlattr **l, struct azc_link_info *info)
 	info->tx_packets = azc_u64(l[AZCONNECT_A_LINK_TX_PACKETS]);
 	info->tx_bytes = azc_u64(l[AZCONNECT_A_LINK_TX_BYTES]);
 	info->tx_dropped = azc_u64(l[AZCONNECT_A_LINK_TX_DROPPED]);
+	if (l[AZCONNECT_A_LINK_LAST_ERROR])
+		info->last_error = nla_get_u32(l[AZCONNECT_A_LINK_LAST_ERROR]);
+	for (i = 0; i < AZC_LINK_DROPS; i++)
+		info->drops[i] = azc_u64(l[AZCONNECT_A_LINK_RX_BAD_SSTP + i]);
 }
 
 static void azc_link_ids(struct nlattr **l, struct azc_link_info *info)

@@ -37,6 +37,10 @@ struct azc_link_params {
 	uint16_t mru;			/* the peer's; 0: kernel default */
 };
 
+/* Drop reasons, in the order of their attributes (rx-bad-sstp ...). */
+#define AZC_LINK_DROPS \
+	(AZCONNECT_A_LINK_TX_SEND_ERROR - AZCONNECT_A_LINK_RX_BAD_SSTP + 1)
+
 struct azc_link_info {
 	uint32_t ifindex;
 	uint32_t id;
@@ -50,6 +54,8 @@ struct azc_link_info {
 	uint32_t down_reason;		/* enum azconnect_link_down_reason */
 	uint64_t rx_packets, rx_bytes, rx_errors, rx_dropped;
 	uint64_t tx_packets, tx_bytes, tx_dropped;
+	uint32_t last_error;		/* errno of the socket's last error */
+	uint64_t drops[AZC_LINK_DROPS];	/* by reason, azc_link_drop_name() */
 };
 
 struct azc_link_list {
@@ -97,5 +103,13 @@ int azc_ctrl_parse(const struct nlmsghdr *nlh, uint32_t *ifindex,
 /* "peer-closed", "transport-error", ... */
 const char *azc_link_down_reason_name(uint32_t reason);
 const char *azc_link_state_name(uint32_t state);
+/* "rx_bad_sstp", ... for drops[@i]. */
+const char *azc_link_drop_name(size_t i);
+/*
+ * The reasons with a count, "rx_spoofed 2, tx_too_big 1", in @buf ("none"
+ * when there is none); truncated to @size.
+ */
+void azc_link_format_drops(const struct azc_link_info *l, char *buf,
+			   size_t size);
 
 #endif /* AZC_NLLINK_H */

@@ -872,9 +872,10 @@ static void azc_sess_packet(struct azc_sess *s, const u8 *pkt, size_t len)
 				   len - AZC_SSTP_HDR_LEN);
 		return;
 	}
-	if (!azc_sess_closing(s))
-		azc_sess_log(s, AZC_SESS_LOG_DEBUG,
-			     "SSTP data packet dropped before CALL_CONNECT_ACK");
+	/* Counted; logged once, so that a flood does not flood the log. */
+	if (!azc_sess_closing(s) && s->info.rx_data_dropped++ == 0)
+		azc_sess_log(s, AZC_SESS_LOG_INFO,
+			     "SSTP data packet before CALL_CONNECT_ACK dropped (further ones are counted only)");
 }
 
 /* Reads up to one SSTP packet; returns the bytes consumed. */

@@ -172,7 +172,7 @@ struct azc_sess_info {
 	uint8_t hash_proto;		/* AZC_SSTP_HASH_* of the binding */
 	uint32_t local_magic, peer_magic;	/* 0: not negotiated */
 	uint64_t rx_bytes, tx_bytes;
-	uint64_t rx_data_dropped;	/* PPP data before CONNECTED */
+	uint64_t rx_data_dropped;	/* SSTP/PPP data before it may flow */
 	uint64_t rx_bad_frames;		/* PPP frames that do not decode */
 	uint64_t proto_rejects;		/* LCP Protocol-Rejects sent */
 	uint64_t echo_requests, echo_responses;	/* SSTP, sent/received */

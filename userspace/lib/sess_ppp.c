@@ -1221,8 +1221,9 @@ static void azc_sess_rx_data(struct azc_sess *s, u16 proto, const u8 *p,
 		return;
 	}
 	if (s->info.rx_data_dropped++ == 0)
-		azc_sess_log(s, AZC_SESS_LOG_DEBUG,
-			     "PPP data (protocol 0x%04x) dropped: %s", proto,
+		azc_sess_log(s, AZC_SESS_LOG_INFO,
+			     "PPP data (protocol 0x%04x) dropped, further ones counted only: %s",
+			     proto,
 			     s->up ? "IPv4 is not negotiated" :
 			     "not connected yet");
 }
