@@ -47,6 +47,13 @@ static void link_log(const struct rlink *l, const char *fmt, ...)
 	relayd_log("[%llu %s] %s", (unsigned long long)l->id, l->peer, msg);
 }
 
+static void link_sess_log(void *ctx, enum azc_sess_log_level level,
+			  const char *msg)
+{
+	if (level >= AZC_SESS_LOG_INFO)
+		link_log(ctx, "%s", msg);
+}
+
 /* The overlay /64: configured, or a subnet of the state directory's ULA. */
 static int kern_prefix(struct relayd *r)
 {
@@ -284,6 +291,8 @@ int kern_adopt(struct relayd *r, struct azc_sess *sess, struct azc_tls *tls,
 		free(l);
 		return ret;
 	}
+	/* The session's log lines keep the connection's "[id peer]". */
+	azc_sess_set_log(sess, link_sess_log, l);
 	l->next = r->k.links;
 	if (r->k.links)
 		r->k.links->prev = l;
