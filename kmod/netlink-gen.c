@@ -24,9 +24,16 @@ const struct nla_policy azc_link_new_nl_policy[AZCONNECT_A_LINK_MRU + 1] = {
 	[AZCONNECT_A_LINK_MRU] = NLA_POLICY_RANGE(NLA_U16, 1280, 4087),
 };
 
-/* Attributes of a link in link-del and link-get: its id alone. */
+/* Attributes of a link in link-get: its id alone. */
 const struct nla_policy azc_link_id_nl_policy[AZCONNECT_A_LINK_ID + 1] = {
 	[AZCONNECT_A_LINK_ID] = NLA_POLICY_MIN(NLA_U32, 1),
+};
+
+/* Attributes of a link in link-del: its id, and why it goes. */
+const struct nla_policy azc_link_del_nl_policy[AZCONNECT_A_LINK_DOWN_REASON + 1] = {
+	[AZCONNECT_A_LINK_ID] = NLA_POLICY_MIN(NLA_U32, 1),
+	[AZCONNECT_A_LINK_DOWN_REASON] =
+		NLA_POLICY_MAX(NLA_U32, AZCONNECT_LINK_DOWN_REASON_PROTOCOL_ERROR),
 };
 
 /* Attributes of a control frame in ctrl-send. */
@@ -55,7 +62,13 @@ static const struct nla_policy azc_link_new_op_nl_policy[AZCONNECT_A_LINK + 1] =
 	[AZCONNECT_A_LINK] = NLA_POLICY_NESTED(azc_link_new_nl_policy),
 };
 
-/* AZCONNECT_CMD_LINK_DEL - do, AZCONNECT_CMD_LINK_GET - do and dump */
+/* AZCONNECT_CMD_LINK_DEL - do */
+static const struct nla_policy azc_link_del_op_nl_policy[AZCONNECT_A_LINK + 1] = {
+	[AZCONNECT_A_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
+	[AZCONNECT_A_LINK] = NLA_POLICY_NESTED(azc_link_del_nl_policy),
+};
+
+/* AZCONNECT_CMD_LINK_GET - do and dump */
 static const struct nla_policy azc_link_id_op_nl_policy[AZCONNECT_A_LINK + 1] = {
 	[AZCONNECT_A_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
 	[AZCONNECT_A_LINK] = NLA_POLICY_NESTED(azc_link_id_nl_policy),
@@ -92,7 +105,7 @@ const struct genl_ops azc_nl_ops[AZC_NL_N_OPS] = {
 	{
 		.cmd		= AZCONNECT_CMD_LINK_DEL,
 		.doit		= azc_nl_link_del_doit,
-		.policy		= azc_link_id_op_nl_policy,
+		.policy		= azc_link_del_op_nl_policy,
 		.maxattr	= AZCONNECT_A_LINK,
 		.flags		= GENL_UNS_ADMIN_PERM,
 	},

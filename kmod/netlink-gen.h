@@ -17,6 +17,7 @@
 extern const struct nla_policy azc_dev_nl_policy[AZCONNECT_A_DEV_MAX + 1];
 extern const struct nla_policy azc_link_new_nl_policy[AZCONNECT_A_LINK_MRU + 1];
 extern const struct nla_policy azc_link_id_nl_policy[AZCONNECT_A_LINK_ID + 1];
+extern const struct nla_policy azc_link_del_nl_policy[AZCONNECT_A_LINK_DOWN_REASON + 1];
 extern const struct nla_policy azc_ctrl_nl_policy[AZCONNECT_A_CTRL_FRAME + 1];
 
 extern const struct genl_ops azc_nl_ops[AZC_NL_N_OPS];

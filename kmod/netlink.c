@@ -416,16 +416,19 @@ err_free:
 	return ret;
 }
 
-/* The link a link-del or link-get request names, with a reference. */
-static struct azc_link *azc_nl_link_find(struct genl_info *info)
+/*
+ * The link a link-del or link-get request names, with a reference; the
+ * link nest parsed into @tb (@maxtype, @policy).
+ */
+static struct azc_link *azc_nl_link_find(struct genl_info *info,
+					 struct nlattr **tb, int maxtype,
+					 const struct nla_policy *policy)
 {
-	struct nlattr *tb[AZCONNECT_A_LINK_ID + 1];
 	struct net_device *dev;
 	struct azc_link *link;
 	int ret;
 
-	ret = azc_nl_nest(info, AZCONNECT_A_LINK, tb, AZCONNECT_A_LINK_ID,
-			  azc_link_id_nl_policy);
+	ret = azc_nl_nest(info, AZCONNECT_A_LINK, tb, maxtype, policy);
 	if (ret)
 		return ERR_PTR(ret);
 	if (!azc_nl_need(info->extack, info->attrs[AZCONNECT_A_LINK], tb,
@@ -450,19 +453,42 @@ static struct azc_link *azc_nl_link_find(struct genl_info *info)
 	return link;
 }
 
+/* The reasons user space may give: what it can see and the kernel cannot. */
+static bool azc_nl_user_reason(u32 reason)
+{
+	return reason == AZCONNECT_LINK_DOWN_REASON_USERSPACE ||
+	       reason == AZCONNECT_LINK_DOWN_REASON_KEEPALIVE_TIMEOUT ||
+	       reason == AZCONNECT_LINK_DOWN_REASON_PROTOCOL_ERROR;
+}
+
 int azc_nl_link_del_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct azc_link *link = azc_nl_link_find(info);
+	struct nlattr *tb[AZCONNECT_A_LINK_DOWN_REASON + 1];
+	u32 reason = AZCONNECT_LINK_DOWN_REASON_USERSPACE;
+	struct azc_link *link;
 
+	link = azc_nl_link_find(info, tb, AZCONNECT_A_LINK_DOWN_REASON,
+				azc_link_del_nl_policy);
 	if (IS_ERR(link))
 		return PTR_ERR(link);
-	azc_link_del(link, AZCONNECT_LINK_DOWN_REASON_USERSPACE);
+	if (tb[AZCONNECT_A_LINK_DOWN_REASON]) {
+		reason = nla_get_u32(tb[AZCONNECT_A_LINK_DOWN_REASON]);
+		if (!azc_nl_user_reason(reason)) {
+			NL_SET_ERR_MSG_ATTR(info->extack,
+					    tb[AZCONNECT_A_LINK_DOWN_REASON],
+					    "user space may only give userspace, keepalive-timeout or protocol-error");
+			azc_link_put(link);
+			return -EINVAL;
+		}
+	}
+	azc_link_del(link, reason);
 	azc_link_put(link);
 	return 0;
 }
 
 int azc_nl_link_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
+	struct nlattr *tb[AZCONNECT_A_LINK_ID + 1];
 	struct azc_link *link;
 	struct sk_buff *msg;
 	int ret;
@@ -470,7 +496,8 @@ int azc_nl_link_get_doit(struct sk_buff *skb, struct genl_info *info)
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
-	link = azc_nl_link_find(info);
+	link = azc_nl_link_find(info, tb, AZCONNECT_A_LINK_ID,
+				azc_link_id_nl_policy);
 	if (IS_ERR(link)) {
 		nlmsg_free(msg);
 		return PTR_ERR(link);

@@ -15,9 +15,18 @@ fi
 kver=$(uname -r)
 ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$AZC_TREE/dkms.conf")
 modprobe -r azconnect 2>/dev/null
-# As on a machine that only has the DKMS module: drop the copy the harness
-# installed for the other tests.
-rm -f "/lib/modules/$kver/extra/azconnect.ko"
+# As on a machine that only has the DKMS module: set aside the copy the
+# harness installed for the other tests, and its module index (depmod is
+# slow here), and put both back at the end for the tests that follow.
+save=$(mktemp -d)
+mods=/lib/modules/$kver
+cp -a "$mods"/modules.* "$save"/
+mv "$mods/extra/azconnect.ko" "$save"/
+restore() {
+	mv "$save/azconnect.ko" "$mods/extra/" &&
+	cp -a "$save"/modules.* "$mods"/ &&
+	rm -rf "$save"
+}
 
 check "make dkms-install" make -s -C "$AZC_TREE" KVER="$kver" BUILD=/tmp/azc-build dkms-install
 check_out "dkms reports it installed" "azconnect/$ver, $kver, x86_64: installed" dkms status azconnect
@@ -28,4 +37,6 @@ check "the DKMS module creates devices" bash -c \
 check "modprobe -r azconnect" modprobe -r azconnect
 check "make dkms-uninstall" make -s -C "$AZC_TREE" KVER="$kver" BUILD=/tmp/azc-build dkms-uninstall
 check_fail "dkms no longer knows the module" bash -c "dkms status azconnect | grep -q ."
+check "the harness's module is back for the next tests" restore
+check_out "modprobe finds it again" '/extra/azconnect\.ko' modinfo -n azconnect
 t_done

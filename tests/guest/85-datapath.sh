@@ -9,8 +9,10 @@
 # and the relay and, forwarded by the relay, between the endpoints; MTU-
 # sized packets; control frames both ways; ctrl-send's framing checks;
 # a spoofed source dropped and counted at the relay; a malformed PPP frame
-# counted; a broken SSTP header taking the link down; link-del, the owner
-# going away, device deletion with live links; honest counters.
+# counted; hostile frames written into a kTLS socket by its peer, counted
+# by reason while another link's traffic goes on; a broken SSTP header
+# taking the link down, and only that link; link-del, the owner going
+# away, device deletion with live links; honest counters.
 . "$(dirname "$0")/lib.sh"
 
 dir=$(mktemp -d)
@@ -90,7 +92,7 @@ probe r1 "$r" server --listen 10.0.1.1:443 --state-dir "$dir/state" $link1 \
 	--pre "${echo_req}10000010${lcp_echo}${not_ppp}"
 check "relay probe 1 listens" wait_for "$dir/r1" '^listening' 20
 probe e1 "$e1" client --connect 10.0.1.1:443 --fingerprint "$fp" --pre-read 3 \
-	--dev aze --local-iid 00000000000000a1 --peer-iid 0000000000000001
+	--dev aze --local-iid 00000000000000a1 --peer-iid 0000000000000001 --keep-fd
 check "relay: link 1 created" wait_for "$dir/r1" '^link [0-9]+' 30
 check "endpoint 1: link created" wait_for "$dir/e1" '^link [0-9]+' 30
 [ "$T_FAILED" = 0 ] || t_done
@@ -171,10 +173,49 @@ check "endpoint 1: link counters moved" \
 rxp=$(ip -n "$e1" -j -s link show aze | jq '.[0].stats64.rx.packets')
 check "endpoint 1: ip -s link counts received packets" test "$rxp" -ge 10
 
-# link-del from endpoint 2: its link goes (userspace), the relay's peer
-# link sees the connection closed in order (peer-closed).
-say e2 del
-check "endpoint 2: link-del -> down userspace" wait_for "$dir/e2" '^down userspace$' 20
+# Hostile frames from endpoint 1, written straight into its kTLS socket
+# as a hostile peer would, while endpoint 2 pings the relay: each is
+# counted by reason and dropped; neither link 1 nor link 2 suffers.
+ip netns exec "$e2" ping -6 -c 30 -i 0.05 -W 2 fd00:1::1 >"$dir/ping2" 2>&1 &
+ping2=$!
+for i in $(seq 1 20); do
+	say e1 "raw 1000000800570000"		# data packet, no ff 03
+	say e1 "raw 1000000aff0300576000"	# IPv6 of 2 bytes
+	say e1 "raw 1000000cff03802101010004"	# IPCP, not negotiated here
+done
+check_eq "endpoint 1: the hostile frames went out" 60 \
+	sh -c "sleep 1; grep -Ec '^wrote (8|10|12)\$' $dir/e1"
+check "relay: IPCP in a data packet goes to user space (to be rejected)" \
+	wait_for "$dir/r1" '^ctrl ppp ff03802101010004$' 10
+say r1 get
+check "relay link 1: counted by reason (20 not PPP, 20 not IPv6)" \
+	wait_for "$dir/r1" '^stats .*rx_bad_ppp=20 rx_bad_ipv6=20 ' 10
+check "endpoint 2's pings meanwhile: none lost" wait $ping2
+check "link 1 still carries traffic: endpoint 1 -> endpoint 2" \
+	ip netns exec "$e1" ping -6 -c 2 -i 0.2 -W 5 fd00:1::a2
+check_out "azconnectctl show: the drops by reason" \
+	'drops: rx_bad_ppp 20, rx_bad_ipv6 20, rx_spoofed [0-9]+' \
+	ip netns exec "$r" azconnectctl show azr
+check_out "azconnectctl show --json: the drops by reason" '^20 20 0$' \
+	sh -c "ip netns exec $r azconnectctl show azr --json |
+	       jq -r '.[0].link_list[] | select(.id == 1) | .drops |
+		      \"\\(.rx_bad_ppp) \\(.rx_bad_ipv6) \\(.rx_bad_sstp)\"'"
+
+# link-del with a reason: user space may give only the ones it can see.
+say e2 "del 1"
+check "link-del refuses down-reason teardown from user space" \
+	wait_for "$dir/e2" '^error 22 user space may only give userspace, keepalive-timeout or protocol-error' 10
+say e2 "del 77"
+check "link-del refuses an unknown down-reason" wait_for "$dir/e2" '^error (22|34) ' 10
+check "endpoint 2 still up after the refused link-dels" \
+	ip netns exec "$e2" ping -6 -c 1 -W 5 fd00:1::1
+
+# link-del from endpoint 2 (its SSTP echoes unanswered, say): its link
+# goes with that reason, the relay's peer link sees the connection closed
+# in order (peer-closed).
+say e2 "del 5"
+check "endpoint 2: link-del -> down keepalive-timeout" \
+	wait_for "$dir/e2" '^down keepalive-timeout$' 20
 check "relay link 2: peer-closed" wait_for "$dir/r2" '^down peer-closed$' 20
 check_out "endpoint 2: carrier off without a link" 'NO-CARRIER' ip -n "$e2" link show aze
 check_fail "endpoint 2 unreachable from endpoint 1 now" \
@@ -206,18 +247,40 @@ check "relay link: peer-closed after that, or refused at link-new" \
 probe r4 "$r" server --listen 10.0.1.1:443 --state-dir "$dir/state" $link1
 check "relay probe 4 listens" wait_for "$dir/r4" '^listening' 20
 probe e4 "$e1" client --connect 10.0.1.1:443 --fingerprint "$fp" \
-	--dev aze --local-iid 00000000000000a1 --peer-iid 0000000000000001
+	--dev aze --local-iid 00000000000000a1 --peer-iid 0000000000000001 --keep-fd
 check "link up again" wait_for "$dir/e4" '^link [0-9]+' 30
 check "ping again" ip netns exec "$e1" ping -6 -c 1 -W 5 fd00:1::1
-check "ip link del of the relay device with a live link" ip -n "$r" link del azr
-check "relay link: teardown" wait_for "$dir/r4" '^down teardown$' 20
+# shellcheck disable=SC2086
+probe r5 "$r" server --listen 10.0.2.1:443 --state-dir "$dir/state" $link2
+check "relay probe 5 listens" wait_for "$dir/r5" '^listening' 20
+probe e5 "$e2" client --connect 10.0.2.1:443 --fingerprint "$fp" \
+	--dev aze --local-iid 00000000000000a2 --peer-iid 0000000000000001
+check "endpoint 2: link up again" wait_for "$dir/e5" '^link [0-9]+' 30
+check "endpoint 2 -> endpoint 1 again" \
+	ip netns exec "$e2" ping -6 -c 1 -W 5 fd00:1::a1
+
+# A hostile endpoint 1 sends an SSTP length below the header's: the
+# packet boundaries are lost, so its link goes, and only its link.
+say e4 "raw 10000002"
+check "relay link 1: a bad SSTP length takes it down (protocol-error)" \
+	wait_for "$dir/r4" '^down protocol-error$' 20
+check_out "relay link 1: counted as rx_bad_sstp" '^stats .*rx_bad_sstp=1 ' \
+	cat "$dir/r4"
 check "endpoint 1: peer-closed" wait_for "$dir/e4" '^down peer-closed$' 20
+check "endpoint 2 still reaches the relay" \
+	ip netns exec "$e2" ping -6 -c 3 -i 0.2 -W 5 fd00:1::1
+check_out "relay device has one link left" '"links": *1' \
+	ip netns exec "$r" azconnectctl show azr --json
+
+check "ip link del of the relay device with a live link" ip -n "$r" link del azr
+check "relay link: teardown" wait_for "$dir/r5" '^down teardown$' 20
+check "endpoint 2: peer-closed" wait_for "$dir/e5" '^down peer-closed$' 20
 
 for n in "${!pid[@]}"; do
 	kill "${pid[$n]}" 2>/dev/null
 done
 wait 2>/dev/null
-for n in r1 e1 r2 e2 r3 e3 r4 e4; do
+for n in r1 e1 r2 e2 r3 e3 r4 e4 r5 e5; do
 	echo "# ---- $n"
 	sed 's/^/#   /' "$dir/$n"
 done

@@ -20,8 +20,8 @@
  *   "ctrl sstp|ppp HEX" for each ctrl-ntf,
  *   "down REASON" for the link's link-del-ntf (and exit 0),
  *   "error ERRNO MESSAGE" for a failed request (link-new: exit 1).
- * Commands on stdin: "sstp HEX" and "ppp HEX" (ctrl-send), "del"
- * (link-del), "get" (link-get: "stats rx_packets=N ..."), "raw HEX"
+ * Commands on stdin: "sstp HEX" and "ppp HEX" (ctrl-send), "del [REASON]"
+ * (link-del, with down-reason REASON, a number), "get" (link-get: "stats rx_packets=N ..."), "raw HEX"
  * (written straight into the kTLS socket the kernel owns, as a hostile
  * peer would: "wrote N"). Standard input at EOF leaves the probe running
  * until its link goes down.
@@ -407,11 +407,15 @@ static void command(char *line)
 		printf("wrote %zd\n", write(sock_fd, frame, (size_t)n));
 		return;
 	}
-	if (!strcmp(line, "del") || !strcmp(line, "get")) {
+	if (!strcmp(line, "del") || !strncmp(line, "del ", 4) ||
+	    !strcmp(line, "get")) {
 		m = request(line[0] == 'd' ? AZCONNECT_CMD_LINK_DEL :
 			    AZCONNECT_CMD_LINK_GET, 0);
 		nest = nla_nest_start(m, AZCONNECT_A_LINK);
 		nla_put_u32(m, AZCONNECT_A_LINK_ID, link_id);
+		if (line[3] == ' ')
+			nla_put_u32(m, AZCONNECT_A_LINK_DOWN_REASON,
+				    (uint32_t)strtoul(line + 4, NULL, 0));
 	} else if (sstp || !strncmp(line, "ppp ", 4)) {
 		n = unhex(line + (sstp ? 5 : 4), frame, sizeof(frame));
 		if (n < 0) {
@@ -499,6 +503,8 @@ int main(int argc, char **argv)
 	int c;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	/* Unbuffered: lines left in a stdio buffer would not wake poll(). */
+	setvbuf(stdin, NULL, _IONBF, 0);
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 'l':

@@ -199,7 +199,8 @@ static void eplink_remove(struct azc_eplink *l)
 
 	if (l->down || !l->link_id)
 		return;
-	if (azc_link_del(&l->nl, l->ifindex, l->link_id))
+	if (azc_link_del(&l->nl, l->ifindex, l->link_id,
+			 azc_kframe_down_reason(l->kf.sess)))
 		return;
 	while (!l->down && eplink_now() < end)
 		if (eplink_step(l, -1, end) < 0)

@@ -123,3 +123,18 @@ int azc_kframe_tick(struct azc_kframe *k, int64_t now_ms)
 	azc_sess_tick(k->sess, now_ms);
 	return azc_kframe_flush(k);
 }
+
+uint32_t azc_kframe_down_reason(const struct azc_sess *s)
+{
+	const struct azc_sess_error *e = azc_sess_error(s);
+
+	switch (e ? e->code : AZC_SESS_E_NONE) {
+	case AZC_SESS_E_ECHO_TIMEOUT:
+		return AZCONNECT_LINK_DOWN_REASON_KEEPALIVE_TIMEOUT;
+	case AZC_SESS_E_FRAMING:
+	case AZC_SESS_E_PROTOCOL:
+		return AZCONNECT_LINK_DOWN_REASON_PROTOCOL_ERROR;
+	default:
+		return AZCONNECT_LINK_DOWN_REASON_USERSPACE;
+	}
+}

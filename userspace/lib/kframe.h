@@ -69,4 +69,11 @@ int azc_kframe_input(struct azc_kframe *k, uint32_t kind,
 /* The engine's timers, then its output. */
 int azc_kframe_tick(struct azc_kframe *k, int64_t now_ms);
 
+/*
+ * The down-reason for link-del once the session ended: keepalive-timeout
+ * when its echoes went unanswered, protocol-error when the peer broke
+ * SSTP, userspace otherwise.
+ */
+uint32_t azc_kframe_down_reason(const struct azc_sess *s);
+
 #endif /* AZC_KFRAME_H */

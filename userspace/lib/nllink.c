@@ -198,14 +198,16 @@ int azc_link_new(struct azc_nl *nl, uint32_t ifindex,
 	return azc_nl_request(nl, msg, azc_link_id_cb, id);
 }
 
-int azc_link_del(struct azc_nl *nl, uint32_t ifindex, uint32_t id)
+int azc_link_del(struct azc_nl *nl, uint32_t ifindex, uint32_t id,
+		 uint32_t reason)
 {
 	struct nlattr *nest;
 	struct nl_msg *msg;
 
 	msg = azc_link_msg(nl, AZCONNECT_CMD_LINK_DEL, 0, ifindex,
 			   AZCONNECT_A_LINK, &nest);
-	if (!msg || nla_put_u32(msg, AZCONNECT_A_LINK_ID, id)) {
+	if (!msg || nla_put_u32(msg, AZCONNECT_A_LINK_ID, id) ||
+	    nla_put_u32(msg, AZCONNECT_A_LINK_DOWN_REASON, reason)) {
 		nlmsg_free(msg);
 		return -ENOMEM;
 	}

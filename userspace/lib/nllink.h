@@ -69,7 +69,9 @@ int azc_link_open(struct azc_nl *nl);
 /* link-new on device @ifindex; the kernel's id of the link in @id. */
 int azc_link_new(struct azc_nl *nl, uint32_t ifindex,
 		 const struct azc_link_params *p, uint32_t *id);
-int azc_link_del(struct azc_nl *nl, uint32_t ifindex, uint32_t id);
+/* link-del; @reason: userspace, keepalive-timeout or protocol-error. */
+int azc_link_del(struct azc_nl *nl, uint32_t ifindex, uint32_t id,
+		 uint32_t reason);
 /* Every link of @ifindex, appended to @list (azc_link_list_free()). */
 int azc_link_dump(struct azc_nl *nl, uint32_t ifindex,
 		  struct azc_link_list *list);

@@ -199,7 +199,8 @@ static void link_end(struct rlink *l)
 	link_log(l, "endpoint '%s' session ended: %s",
 		 azc_sess_info(l->sess)->peer_name,
 		 e ? e->msg : "closed");
-	ret = azc_link_del(&r->k.nl, r->k.ifindex, l->link_id);
+	ret = azc_link_del(&r->k.nl, r->k.ifindex, l->link_id,
+			   azc_kframe_down_reason(l->sess));
 	if (ret) {
 		link_log(l, "link-del of link %u: %s%s%s", l->link_id,
 			 strerror(-ret), r->k.nl.extack[0] ? ": " : "",
