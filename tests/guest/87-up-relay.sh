@@ -6,7 +6,9 @@
 # makes its device and ULA prefix; the endpoint negotiates, hands its kTLS
 # socket to the kernel and learns the overlay address from the relay's
 # Router Advertisement (SLAAC keeps its IID); ping crosses the data path;
-# status and show report the link; down ends it with CALL_DISCONNECT.
+# status and show report the link; a frozen relay is found dead by the
+# SSTP keepalive and the endpoint reconnects once it is back; down ends the
+# session with CALL_DISCONNECT.
 . "$(dirname "$0")/lib.sh"
 
 dir=$(mktemp -d)
@@ -19,6 +21,8 @@ ip -n "$r" link set veth-r up
 ip -n "$e" link set veth-e up
 modprobe tls
 printf '[endpoint web1]\ntoken = web1-token\n' >"$dir/relayd.conf"
+# SSTP keepalive after 1 s of silence, the relay dead after 2 unanswered.
+printf 'echo_interval = 1\necho_retries = 2\n' >"$dir/azconnect.conf"
 
 ip netns exec "$r" azconnect-relayd --config "$dir/relayd.conf" \
 	--state-dir "$dir/state" --listen 192.0.2.1:443 2>"$dir/relay.log" &
@@ -33,7 +37,8 @@ check_out "the prefix is kept in the state directory" '^fd[0-9a-f:]+::/48$' \
 
 check "up negotiates and hands the socket to the kernel" \
 	ip netns exec "$e" azconnectctl up --relay 192.0.2.1 --name web1 \
-	--token web1-token --fingerprint "$fp" --run-dir "$dir/run"
+	--token web1-token --fingerprint "$fp" --run-dir "$dir/run" \
+	--config "$dir/azconnect.conf"
 check_out "relay handed the endpoint to the kernel" \
 	"endpoint 'web1' handed to the kernel: link [0-9]+" cat "$dir/relay.log"
 
@@ -54,6 +59,32 @@ check_out "show lists the relay's link" '^    link [0-9]+: up peer fd' \
 	ip netns exec "$r" azconnectctl show
 check_out "show --json lists it too" '"link_list":\[\{"id":' \
 	ip netns exec "$r" azconnectctl show --json
+
+# Dead peer: the relay process freezes while its kernel still acknowledges
+# TCP, so the endpoint's SSTP echoes go unanswered: after two it takes the
+# link down (keepalive-timeout) and, once the relay is back, reconnects.
+st() { ip netns exec "$e" azconnectctl status --run-dir "$dir/run"; }
+# wait_st REGEX SECONDS: until status matches
+wait_st() {
+	local i
+	for i in $(seq $(($2 * 5))); do
+		st | grep -Eq "$1" && return 0
+		sleep 0.2
+	done
+	st | sed 's/^/# /'
+	return 1
+}
+kill -STOP "$rpid"
+check "relay frozen: the endpoint finds it dead (keepalive-timeout)" \
+	wait_st '^last_down=session ended: the relay does not answer: 2 ECHO_REQUESTs unanswered \(link down: keepalive-timeout\)$' 30
+kill -CONT "$rpid"
+check "relay back: the endpoint reconnects by itself" \
+	wait_st '^link_state=up$' 60
+check_out "the relay saw the old link go" \
+	"link [0-9]+ of endpoint 'web1' down: peer-closed" cat "$dir/relay.log"
+for _ in $(seq 50); do overlay_addr && break; sleep 0.2; done
+check "ping across the new link" \
+	ip netns exec "$e" ping -6 -c 2 -W 3 "$raddr"
 
 check "down ends the session" \
 	ip netns exec "$e" azconnectctl down web1 --run-dir "$dir/run"

@@ -32,6 +32,8 @@ static void test_relay_ok(void **state)
 		"max_sessions = 50   # trailing comment\n"
 		"handshake_rate=5\n"
 		"tls_timeout = 3\n"
+		"echo_interval = 15\n"
+		"echo_retries = 3\n"
 		"state_dir = \"/var/lib/x y\"\n"
 		"[endpoint alpha]\n"
 		"token = \"se#cr\\\"et\\\\\"\n"
@@ -48,6 +50,8 @@ static void test_relay_ok(void **state)
 	assert_int_equal(c.handshake_rate, 5);
 	assert_int_equal(c.handshake_burst, 20);
 	assert_int_equal(c.tls_timeout_ms, 3000);
+	assert_int_equal(c.echo_ms, 15000);
+	assert_int_equal(c.echo_retries, 3);
 	assert_string_equal(c.state_dir, "/var/lib/x y");
 	assert_int_equal(c.n_ep, 2);
 	ep = azc_relay_cfg_find(&c, "alpha");
@@ -72,6 +76,8 @@ static void test_defaults(void **state)
 	assert_int_equal(c.handshake_rate, 10);
 	assert_int_equal(c.handshake_burst, 20);
 	assert_int_equal(c.tls_timeout_ms, 10000);
+	assert_int_equal(c.echo_ms, 0);		/* the engine's 60 s */
+	assert_int_equal(c.echo_retries, 0);	/* the engine's 5 */
 	assert_string_equal(c.state_dir, AZC_RELAY_STATE_DIR);
 	assert_int_equal(c.n_ep, 0);
 	azc_relay_cfg_free(&c);
@@ -112,6 +118,10 @@ static void test_errors(void **state)
 	expect_err("[endpoint]\n", "relayd.conf:1: unknown section");
 	expect_err("cert = /a\n", "'cert' and 'key' go together");
 	expect_err(" = x\n", "relayd.conf:1: missing key");
+	expect_err("echo_interval = 0\n", "relayd.conf:1: echo_interval");
+	expect_err("echo_retries = 101\n", "relayd.conf:1: echo_retries");
+	expect_err("echo_retries = 2\necho_retries = 2\n",
+		   "relayd.conf:2: duplicate key 'echo_retries'");
 }
 
 static void test_client(void **state)
@@ -120,7 +130,9 @@ static void test_client(void **state)
 		"relay = relay.example.com:443\n"
 		"name = web1\n"
 		"token = \"t o k\"\n"
-		"fingerprint = SHA256:AB\n";
+		"fingerprint = SHA256:AB\n"
+		"echo_interval = 2\n"
+		"echo_retries = 4\n";
 	struct azc_client_cfg c = { 0 };
 	char err[AZC_CFG_ERR_LEN] = "";
 
@@ -132,6 +144,15 @@ static void test_client(void **state)
 	assert_string_equal(c.token, "t o k");
 	assert_string_equal(c.fingerprint, "SHA256:AB");
 	assert_string_equal(c.ca, "");
+	assert_int_equal(c.echo_ms, 2000);
+	assert_int_equal(c.echo_retries, 4);
+	memset(&c, 0, sizeof(c));
+	assert_int_not_equal(azc_client_cfg_parse(&c, "echo_interval=1\necho_interval=2\n",
+						  "a.conf", err, sizeof(err)), 0);
+	assert_non_null(strstr(err, "a.conf:2: duplicate key 'echo_interval'"));
+	assert_int_not_equal(azc_client_cfg_parse(&c, "echo_retries = 0\n",
+						  "a.conf", err, sizeof(err)), 0);
+	assert_non_null(strstr(err, "a.conf:1: echo_retries"));
 	memset(&c, 0, sizeof(c));
 	assert_int_not_equal(azc_client_cfg_parse(&c, "name=a\nname=b\n",
 						  "a.conf", err, sizeof(err)), 0);

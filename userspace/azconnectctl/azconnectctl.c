@@ -349,7 +349,11 @@ static void up_usage(FILE *f)
 		"  -D, --device NAME         the endpoint's azconnect device, created\n"
 		"                            when missing (default %s)\n"
 		"  -c, --config FILE         settings (default %s; keys relay,\n"
-		"                            name, token, fingerprint, ca, device);\n"
+		"                            name, token, fingerprint, ca, device,\n"
+		"                            echo_interval (s of silence before an\n"
+		"                            SSTP echo, and between echoes; 60),\n"
+		"                            echo_retries (unanswered echoes before\n"
+		"                            the relay counts as dead; 5));\n"
 		"                            options win\n"
 		"  -d, --run-dir DIR         state files (default %s)\n"
 		"  -v, --verbose             print each negotiation step\n"
@@ -790,6 +794,8 @@ static int cmd_up(int argc, char **argv)
 	o.co.token = o.cfg.token;
 	o.co.fingerprint = o.cfg.fingerprint[0] ? o.cfg.fingerprint : NULL;
 	o.co.ca_file = o.cfg.ca[0] ? o.cfg.ca : NULL;
+	o.co.echo_ms = o.cfg.echo_ms;
+	o.co.echo_max = o.cfg.echo_retries;
 	o.co.log = o.verbose ? up_log : NULL;
 	ret = up_run(&o, sfd);
 	azc_eplink_close(&o.link);

@@ -330,6 +330,8 @@ static int negotiate(struct azc_client *c, const struct azc_client_opts *o,
 		.ctx = c,
 		.log = sess_log,
 		.handoff = o->handoff,
+		.echo_ms = o->echo_ms,
+		.echo_max = o->echo_max,
 	};
 	int ret;
 

@@ -27,6 +27,8 @@ struct azc_client_opts {
 	const char *ca_file;		/* or NULL */
 	unsigned int connect_ms;	/* TCP, per address; 0: 10 s */
 	unsigned int tls_ms;		/* 0: 10 s */
+	unsigned int echo_ms;		/* SSTP keepalive; 0: 60 s */
+	unsigned int echo_max;		/* unanswered echoes; 0: 5 */
 	/* Stop at CONNECTED for a hand-off to the kernel (eplink.h) */
 	bool handoff;
 	/* Each negotiation step (NULL: none) */

@@ -7,6 +7,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -236,6 +237,25 @@ static int dup_check(unsigned int *seen, unsigned int bit, const char *key,
 	return 0;
 }
 
+/*
+ * echo_interval (seconds of silence before an SSTP ECHO_REQUEST, and
+ * between unanswered ones) or echo_retries (unanswered ones before the
+ * peer is declared dead).
+ */
+static int azc_cfg_echo(unsigned int *echo_ms, unsigned int *retries,
+			bool interval, const char *key, const char *v,
+			char *err, size_t errlen)
+{
+	unsigned int s;
+
+	if (!interval)
+		return set_uint(retries, key, v, 1, 100, err, errlen);
+	if (set_uint(&s, key, v, 1, 3600, err, errlen))
+		return -EINVAL;
+	*echo_ms = s * 1000;
+	return 0;
+}
+
 /* azconnect-relayd */
 
 struct relay_parse {
@@ -339,7 +359,7 @@ static int relay_kv(void *ctx, const char *section, const char *key,
 	static const char *const keys[] = {
 		"cert", "key", "state_dir", "max_sessions", "handshake_rate",
 		"handshake_burst", "tls_timeout", "negotiation_timeout",
-		"device", "prefix", "subnet_id",
+		"device", "prefix", "subnet_id", "echo_interval", "echo_retries",
 	};
 	struct relay_parse *p = ctx;
 	struct azc_relay_cfg *c = p->c;
@@ -389,8 +409,11 @@ static int relay_kv(void *ctx, const char *section, const char *key,
 	case 9:
 		return set_str(c->prefix, sizeof(c->prefix), key, v, err,
 			       errlen);
-	default:
+	case 10:
 		return set_uint(&c->subnet_id, key, v, 0, 65535, err, errlen);
+	default:
+		return azc_cfg_echo(&c->echo_ms, &c->echo_retries, i == 11, key,
+				    v, err, errlen);
 	}
 }
 
@@ -469,6 +492,7 @@ static int client_kv(void *ctx, const char *section, const char *key,
 		{ "device", c->device, sizeof(c->device) },
 	};
 	unsigned int i;
+	bool interval;
 
 	(void)section;
 	for (i = 0; i < ARRAY_SIZE(f); i++) {
@@ -478,7 +502,14 @@ static int client_kv(void *ctx, const char *section, const char *key,
 			return -EINVAL;
 		return set_str(f[i].dst, f[i].size, key, v, err, errlen);
 	}
-	snprintf(err, errlen, "unknown key '%s' (relay, name, token, fingerprint, ca, device)",
+	interval = !strcmp(key, "echo_interval");
+	if (interval || !strcmp(key, "echo_retries")) {
+		if (dup_check(&p->seen, 1u << (i + interval), key, err, errlen))
+			return -EINVAL;
+		return azc_cfg_echo(&c->echo_ms, &c->echo_retries, interval,
+				    key, v, err, errlen);
+	}
+	snprintf(err, errlen, "unknown key '%s' (relay, name, token, fingerprint, ca, device, echo_interval, echo_retries)",
 		 key);
 	return -EINVAL;
 }

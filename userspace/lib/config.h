@@ -62,6 +62,8 @@ struct azc_relay_cfg {
 	char device[AZC_CFG_DEV_MAX];	/* the relay device; "azc-relay" */
 	char prefix[AZC_CFG_PREFIX_MAX];	/* "": the state dir's ULA */
 	unsigned int subnet_id;		/* the overlay /64 in a /48; 0 */
+	unsigned int echo_ms;		/* SSTP keepalive; 0: the engine's */
+	unsigned int echo_retries;	/* 0: the engine's */
 	struct azc_relay_endpoint *ep;
 	size_t n_ep;
 };
@@ -87,6 +89,8 @@ struct azc_client_cfg {
 	char fingerprint[128];
 	char ca[AZC_CFG_PATH_MAX];
 	char device[AZC_CFG_DEV_MAX];	/* "": AZC_CLIENT_DEVICE */
+	unsigned int echo_ms;		/* SSTP keepalive; 0: the engine's */
+	unsigned int echo_retries;	/* 0: the engine's */
 };
 
 #define AZC_CLIENT_DEVICE	"azc0"

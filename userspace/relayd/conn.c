@@ -200,6 +200,8 @@ static int conn_start_sess(struct conn *c, int64_t now)
 		.name = "azconnect",
 		.auth = AZC_SESS_AUTH_MSCHAPV2,
 		.negotiation_ms = c->r->cfg.negotiation_ms,
+		.echo_ms = c->r->cfg.echo_ms,
+		.echo_max = c->r->cfg.echo_retries,
 		.ctx = c,
 		.log = cb_log,
 		.lookup_secret = cb_secret,

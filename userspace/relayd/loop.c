@@ -139,6 +139,8 @@ static void reload(struct relayd *r)
 	r->cfg.handshake_burst = nc.handshake_burst;
 	r->cfg.tls_timeout_ms = nc.tls_timeout_ms;
 	r->cfg.negotiation_ms = nc.negotiation_ms;
+	r->cfg.echo_ms = nc.echo_ms;
+	r->cfg.echo_retries = nc.echo_retries;
 	relayd_log("reloaded %s: %zu endpoints", r->config_path, r->cfg.n_ep);
 }
 
