@@ -692,20 +692,39 @@ err:
 	return -EMSGSIZE;
 }
 
-/* Tell the events group that @link is gone, with its last counters. */
-void azc_nl_link_del_ntf(struct azc_link *link)
+static struct sk_buff *azc_nl_link_del_msg(struct azc_link *link)
 {
 	struct sk_buff *msg;
 
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!msg)
-		return;
-	if (azc_nl_link_fill(msg, link, 0, 0, 0, AZCONNECT_CMD_LINK_DEL_NTF)) {
+	if (msg &&
+	    azc_nl_link_fill(msg, link, 0, 0, 0, AZCONNECT_CMD_LINK_DEL_NTF)) {
 		nlmsg_free(msg);
-		return;
+		return NULL;
 	}
-	genlmsg_multicast_netns(&azc_nl_family, dev_net(link->azc->dev), msg,
-				0, AZC_NLGRP_EVENTS, GFP_KERNEL);
+	return msg;
+}
+
+/*
+ * Tell the events group of the device's namespace that @link is gone, with
+ * its last counters; and its owner too when that lives in another one (the
+ * device was moved, or its namespace is going away).
+ */
+void azc_nl_link_del_ntf(struct azc_link *link)
+{
+	struct net *net = dev_net(link->azc->dev);
+	struct sk_buff *msg;
+
+	if (!net_eq(link->cfg.owner_net, net)) {
+		msg = azc_nl_link_del_msg(link);
+		if (msg)
+			genlmsg_unicast(link->cfg.owner_net, msg,
+					link->cfg.owner_portid);
+	}
+	msg = azc_nl_link_del_msg(link);
+	if (msg)
+		genlmsg_multicast_netns(&azc_nl_family, net, msg, 0,
+					AZC_NLGRP_EVENTS, GFP_KERNEL);
 }
 
 static int azc_nl_notify(struct notifier_block *nb, unsigned long state,

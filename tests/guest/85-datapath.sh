@@ -16,6 +16,7 @@
 . "$(dirname "$0")/lib.sh"
 
 dir=$(mktemp -d)
+. "$(dirname "$0")/lib-probe.sh"
 r=$(ns_new relay)
 e1=$(ns_new ep1)
 e2=$(ns_new ep2)
@@ -32,15 +33,6 @@ net() {		# net N NS: veth-N between the relay and NS, 10.0.N.0/24
 net 1 "$e1"
 net 2 "$e2"
 
-# azdev NS NAME MODE LL ADDR: an azconnect device with addresses of our
-# own (no random link-local address: addrgenmode none).
-azdev() {
-	ip netns exec "$1" azconnectctl add "$2" mode "$3" &&
-	ip -n "$1" link set "$2" addrgenmode none &&
-	ip -n "$1" addr add "$4/64" dev "$2" nodad &&
-	ip -n "$1" addr add "$5/64" dev "$2" nodad &&
-	ip -n "$1" link set "$2" up
-}
 check "relay device" azdev "$r" azr relay fe80::1 fd00:1::1
 check "endpoint 1 device" azdev "$e1" aze endpoint fe80::a1 fd00:1::a1
 check "endpoint 2 device" azdev "$e2" aze endpoint fe80::a2 fd00:1::a2
@@ -48,35 +40,6 @@ check "endpoint 2 device" azdev "$e2" aze endpoint fe80::a2 fd00:1::a2
 ip netns exec "$r" sysctl -qw net.ipv6.conf.all.forwarding=1
 
 fp=$(azc-tlsprobe keygen --state-dir "$dir/state" | sed -n 's/^fingerprint //p')
-
-# wait_for FILE REGEX SECONDS
-wait_for() {
-	local i
-	for i in $(seq 1 $(($3 * 10))); do
-		grep -Eq -- "$2" "$1" 2>/dev/null && return 0
-		sleep 0.1
-	done
-	echo "# $1:"
-	sed 's/^/#   /' "$1"
-	return 1
-}
-
-# probe NAME NS ARGS...: azc-linkprobe in NS, commands from $dir/NAME.in,
-# output in $dir/NAME.
-declare -A pid fd
-probe() {
-	local name=$1 ns=$2 f
-	shift 2
-	mkfifo "$dir/$name.in"
-	: >"$dir/$name"
-	ip netns exec "$ns" azc-linkprobe "$@" <"$dir/$name.in" >"$dir/$name" 2>&1 &
-	pid[$name]=$!
-	exec {f}<>"$dir/$name.in"
-	fd[$name]=$f
-}
-say() {		# say NAME COMMAND
-	echo "$2" >&"${fd[$1]}"
-}
 
 # An SSTP ECHO_REQUEST, an LCP Echo-Request in an SSTP data packet, and
 # an SSTP data packet that is not PPP (no ff 03): the relay writes them
@@ -178,7 +141,7 @@ check "endpoint 1: ip -s link counts received packets" test "$rxp" -ge 10
 # counted by reason and dropped; neither link 1 nor link 2 suffers.
 ip netns exec "$e2" ping -6 -c 30 -i 0.05 -W 2 fd00:1::1 >"$dir/ping2" 2>&1 &
 ping2=$!
-for i in $(seq 1 20); do
+for _ in $(seq 1 20); do
 	say e1 "raw 1000000800570000"		# data packet, no ff 03
 	say e1 "raw 1000000aff0300576000"	# IPv6 of 2 bytes
 	say e1 "raw 1000000cff03802101010004"	# IPCP, not negotiated here
@@ -280,9 +243,6 @@ for n in "${!pid[@]}"; do
 	kill "${pid[$n]}" 2>/dev/null
 done
 wait 2>/dev/null
-for n in r1 e1 r2 e2 r3 e3 r4 e4 r5 e5; do
-	echo "# ---- $n"
-	sed 's/^/#   /' "$dir/$n"
-done
+probe_logs r1 e1 r2 e2 r3 e3 r4 e4 r5 e5
 rm -rf "$dir"
 t_done

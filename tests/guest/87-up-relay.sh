@@ -66,8 +66,7 @@ check_out "show --json lists it too" '"link_list":\[\{"id":' \
 st() { ip netns exec "$e" azconnectctl status --run-dir "$dir/run"; }
 # wait_st REGEX SECONDS: until status matches
 wait_st() {
-	local i
-	for i in $(seq $(($2 * 5))); do
+	for _ in $(seq $(($2 * 5))); do
 		st | grep -Eq "$1" && return 0
 		sleep 0.2
 	done

@@ -11,6 +11,11 @@
  *                        [--pre-read N]
  *   LINK-OPTIONS: --dev IFNAME --local-iid HEX16 --peer-iid HEX16
  *                 [--peer-addr IPV6] [--mru N] [--no-pending] [--keep-fd]
+ *                 [--sock-netns PATH]
+ *
+ * With --sock-netns the TCP socket is made in that network namespace (a
+ * file such as /run/netns/NAME) and everything else in the probe's own, so
+ * the device may live in another namespace than the socket.
  *
  * The server writes the bytes of --pre through TLS right after the
  * handshake; a client with --pre-read N reads N bytes through OpenSSL
@@ -30,7 +35,9 @@
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <sched.h>
 #include <net/if.h>
 #include <netdb.h>
 #include <poll.h>
@@ -56,6 +63,7 @@
 
 static struct {
 	const char *state_dir, *fingerprint, *dev, *pre, *peer_addr;
+	const char *sock_netns;
 	int pre_read;
 	bool no_pending, keep_fd;
 	unsigned int mru;
@@ -438,6 +446,34 @@ static void command(char *line)
 	nlmsg_free(m);
 }
 
+/* tcp_socket(), in the namespace of --sock-netns if given. */
+static int sock_in_netns(const char *where, bool server)
+{
+	int self, other, fd, err;
+
+	if (!o.sock_netns)
+		return tcp_socket(where, server);
+	self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	other = open(o.sock_netns, O_RDONLY | O_CLOEXEC);
+	if (self < 0 || other < 0 || setns(other, CLONE_NEWNET)) {
+		fd = -1;
+		goto out;
+	}
+	fd = tcp_socket(where, server);
+	err = errno;
+	if (setns(self, CLONE_NEWNET)) {
+		fprintf(stderr, "azc-linkprobe: cannot return to its namespace\n");
+		exit(1);
+	}
+	errno = err;
+out:
+	if (self >= 0)
+		close(self);
+	if (other >= 0)
+		close(other);
+	return fd;
+}
+
 static int run(bool server, const char *where)
 {
 	uint8_t pending[AZCONNECT_PENDING_MAX_LEN];
@@ -451,7 +487,7 @@ static int run(bool server, const char *where)
 		return fail("need --dev (existing), --local-iid, --peer-iid");
 	if (nl_setup())
 		return fail("azconnect generic netlink family not available");
-	fd = tcp_socket(where, server);
+	fd = sock_in_netns(where, server);
 	if (fd < 0)
 		return fail("TCP %s: %s", where, strerror(errno));
 	if (tls_session(fd, server, pending, &plen) || link_new(fd, pending, plen))
@@ -497,6 +533,7 @@ int main(int argc, char **argv)
 		{ "pre-read", required_argument, NULL, 'r' },
 		{ "no-pending", no_argument, NULL, 'n' },
 		{ "keep-fd", no_argument, NULL, 'k' },
+		{ "sock-netns", required_argument, NULL, 'N' },
 		{}
 	};
 	const char *where = NULL;
@@ -543,6 +580,9 @@ int main(int argc, char **argv)
 			break;
 		case 'k':
 			o.keep_fd = true;
+			break;
+		case 'N':
+			o.sock_netns = optarg;
 			break;
 		default:
 			return 2;
