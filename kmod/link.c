@@ -59,6 +59,29 @@ struct azc_link *azc_link_get_by_id(struct azc_device *azc, u32 id)
 	return link;
 }
 
+/*
+ * The link @id that netlink socket @portid in @net made on the device it
+ * knew as @ifindex, wherever that device lives now; with a reference.
+ */
+struct azc_link *azc_link_get_by_owner(struct net *net, u32 portid,
+				       int ifindex, u32 id)
+{
+	struct azc_link *link, *found = NULL;
+
+	rcu_read_lock();
+	list_for_each_entry_rcu(link, &azc_links, node) {
+		if (link->id == id && link->cfg.owner_portid == portid &&
+		    link->cfg.owner_ifindex == ifindex &&
+		    net_eq(link->cfg.owner_net, net) &&
+		    refcount_inc_not_zero(&link->refcnt)) {
+			found = link;
+			break;
+		}
+	}
+	rcu_read_unlock();
+	return found;
+}
+
 /* The relay's link for @dst; the caller holds rcu_read_lock(). */
 struct azc_link *azc_link_lookup_dst(struct azc_device *azc,
 				     const struct in6_addr *dst)

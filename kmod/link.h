@@ -88,6 +88,8 @@ struct azc_link_stats {
  * @mru: largest IPv6 packet the peer takes
  * @owner_portid: netlink port of the owner, which gets the control frames
  * @owner_net: network namespace of the owner's netlink socket
+ * @owner_ifindex: the device's ifindex in @owner_net at link-new, by which
+ *	the owner names it even after the device moved to another namespace
  */
 struct azc_link_cfg {
 	struct socket *sock;
@@ -99,6 +101,7 @@ struct azc_link_cfg {
 	u16 mru;
 	u32 owner_portid;
 	struct net *owner_net;
+	int owner_ifindex;
 };
 
 /**
@@ -166,6 +169,8 @@ void azc_link_del(struct azc_link *link,
 void azc_link_del_all(struct azc_device *azc);
 void azc_link_put(struct azc_link *link);
 struct azc_link *azc_link_get_by_id(struct azc_device *azc, u32 id);
+struct azc_link *azc_link_get_by_owner(struct net *net, u32 portid,
+				       int ifindex, u32 id);
 struct azc_link *azc_link_lookup_dst(struct azc_device *azc,
 				     const struct in6_addr *dst);
 void azc_link_release_owner(struct net *net, u32 portid);

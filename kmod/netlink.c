@@ -393,6 +393,7 @@ int azc_nl_link_new_doit(struct sk_buff *skb, struct genl_info *info)
 		ret = PTR_ERR(dev);
 		goto err_unlock;
 	}
+	cfg.owner_ifindex = dev->ifindex;
 	link = azc_link_new(netdev_priv(dev), &cfg, info->extack);
 	if (IS_ERR(link)) {
 		ret = PTR_ERR(link);
@@ -417,6 +418,43 @@ err_free:
 }
 
 /*
+ * The link @id on the device the request names, with a reference. The
+ * device is looked up in the requester's namespace; failing that, the link
+ * its owner made on the device it knew by that ifindex, wherever the device
+ * has gone since (ip link set DEV netns NS).
+ */
+static struct azc_link *azc_nl_link_lookup(struct genl_info *info,
+					   struct nlattr *id_attr)
+{
+	struct nlattr *ifindex = info->attrs[AZCONNECT_A_IFINDEX];
+	struct net *net = genl_info_net(info);
+	u32 id = nla_get_u32(id_attr);
+	struct net_device *dev;
+	struct azc_link *link = NULL;
+
+	rtnl_lock();
+	dev = azc_nl_dev_find(net, info->attrs, NULL);
+	if (!IS_ERR(dev))
+		link = azc_link_get_by_id(netdev_priv(dev), id);
+	rtnl_unlock();
+	if (!link && ifindex)
+		link = azc_link_get_by_owner(net, info->snd_portid,
+					     nla_get_u32(ifindex), id);
+	if (link)
+		return link;
+
+	/* Neither: say why, as the device lookup sees it. */
+	rtnl_lock();
+	dev = azc_nl_dev_find(net, info->attrs, info->extack);
+	rtnl_unlock();
+	if (IS_ERR(dev))
+		return ERR_CAST(dev);
+	NL_SET_ERR_MSG_ATTR(info->extack, id_attr,
+			    "the device has no link with this id");
+	return ERR_PTR(-ENOENT);
+}
+
+/*
  * The link a link-del or link-get request names, with a reference; the
  * link nest parsed into @tb (@maxtype, @policy).
  */
@@ -424,8 +462,6 @@ static struct azc_link *azc_nl_link_find(struct genl_info *info,
 					 struct nlattr **tb, int maxtype,
 					 const struct nla_policy *policy)
 {
-	struct net_device *dev;
-	struct azc_link *link;
 	int ret;
 
 	ret = azc_nl_nest(info, AZCONNECT_A_LINK, tb, maxtype, policy);
@@ -435,22 +471,7 @@ static struct azc_link *azc_nl_link_find(struct genl_info *info,
 			 AZCONNECT_A_LINK_ID,
 			 "the id of the link is required"))
 		return ERR_PTR(-EINVAL);
-
-	rtnl_lock();
-	dev = azc_nl_dev_find(genl_info_net(info), info->attrs, info->extack);
-	if (IS_ERR(dev)) {
-		rtnl_unlock();
-		return ERR_CAST(dev);
-	}
-	link = azc_link_get_by_id(netdev_priv(dev),
-				  nla_get_u32(tb[AZCONNECT_A_LINK_ID]));
-	rtnl_unlock();
-	if (!link) {
-		NL_SET_ERR_MSG_ATTR(info->extack, tb[AZCONNECT_A_LINK_ID],
-				    "the device has no link with this id");
-		return ERR_PTR(-ENOENT);
-	}
-	return link;
+	return azc_nl_link_lookup(info, tb[AZCONNECT_A_LINK_ID]);
 }
 
 /* The reasons user space may give: what it can see and the kernel cannot. */
@@ -592,20 +613,18 @@ static struct sk_buff *azc_nl_ctrl_skb(struct genl_info *info,
 	return skb;
 }
 
-static int azc_nl_ctrl_queue(struct genl_info *info, struct net_device *dev,
-			     struct nlattr *id, struct sk_buff *skb)
+static int azc_nl_ctrl_queue(struct genl_info *info, struct nlattr *id,
+			     struct sk_buff *skb)
 {
-	struct azc_device *azc = netdev_priv(dev);
 	struct azc_link *link;
 	int ret;
 
+	link = azc_nl_link_lookup(info, id);
+	if (IS_ERR(link))
+		return PTR_ERR(link);
 	rcu_read_lock();
-	link = xa_load(&azc->links, nla_get_u32(id));
-	if (!link) {
-		NL_SET_ERR_MSG_ATTR(info->extack, id, "the device has no link with this id");
-		ret = -ENOENT;
-	} else if (link->cfg.owner_portid != info->snd_portid ||
-		   !net_eq(link->cfg.owner_net, genl_info_net(info))) {
+	if (link->cfg.owner_portid != info->snd_portid ||
+	    !net_eq(link->cfg.owner_net, genl_info_net(info))) {
 		NL_SET_ERR_MSG_ATTR(info->extack, id, "only the owner of the link may send on it");
 		ret = -EPERM;
 	} else if (!azc_link_is_up(link)) {
@@ -617,6 +636,7 @@ static int azc_nl_ctrl_queue(struct genl_info *info, struct net_device *dev,
 			NL_SET_ERR_MSG(info->extack, "the transmit queue of the link is full");
 	}
 	rcu_read_unlock();
+	azc_link_put(link);
 	return ret;
 }
 
@@ -624,7 +644,6 @@ int azc_nl_ctrl_send_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *nest = info->attrs[AZCONNECT_A_CTRL];
 	struct nlattr *tb[AZCONNECT_A_CTRL_FRAME + 1];
-	struct net_device *dev;
 	struct sk_buff *frame;
 	int ret;
 
@@ -644,14 +663,7 @@ int azc_nl_ctrl_send_doit(struct sk_buff *skb, struct genl_info *info)
 	if (IS_ERR(frame))
 		return PTR_ERR(frame);
 
-	rtnl_lock();
-	dev = azc_nl_dev_find(genl_info_net(info), info->attrs, info->extack);
-	if (IS_ERR(dev))
-		ret = PTR_ERR(dev);
-	else
-		ret = azc_nl_ctrl_queue(info, dev, tb[AZCONNECT_A_CTRL_LINK_ID],
-					frame);
-	rtnl_unlock();
+	ret = azc_nl_ctrl_queue(info, tb[AZCONNECT_A_CTRL_LINK_ID], frame);
 	if (ret)
 		kfree_skb(frame);
 	return ret;

@@ -11,6 +11,8 @@ nlt() { ip netns exec "$a" azc-nltest "$@"; }
 
 # Attribute numbers, from kmod/uapi/azconnect.h.
 A_IFINDEX=1 A_IFNAME=2 A_DEV=3 A_DEV_MODE=3
+A_LINK=4 A_LINK_ID=1 A_LINK_DOWN_REASON=9
+A_CTRL=5 A_CTRL_LINK_ID=1 A_CTRL_KIND=2 A_CTRL_FRAME=3
 
 check_out "valid dev-get by ifindex" '^ok 1$' nlt dev-get u32:$A_IFINDEX="$idx"
 check_out "valid dev-get by name" '^ok 1$' nlt dev-get str:$A_IFNAME=azc0
@@ -44,6 +46,31 @@ check_out "dev-set with dev that is not a nest" '^error EINVAL: [^(]' \
 	nlt dev-set str:$A_IFNAME=azc0 u32:$A_DEV=1
 check_out "valid dev-set" '^ok 0$' \
 	nlt dev-set str:$A_IFNAME=azc0 nest:$A_DEV u32:$A_DEV_MODE=1 end
+# Link requests naming links that do not exist.
+check_out "link-get of a link the device does not have" \
+	'^error ENOENT: the device has no link with this id' \
+	nlt link-get u32:$A_IFINDEX="$idx" nest:$A_LINK u32:$A_LINK_ID=7 end
+check_out "link-get without the link's id" \
+	'^error EINVAL: the id of the link is required' \
+	nlt link-get u32:$A_IFINDEX="$idx" empty:$A_LINK=
+check_out "link-get with link id 0" '^error (EINVAL|ERANGE): [^(]' \
+	nlt link-get u32:$A_IFINDEX="$idx" nest:$A_LINK u32:$A_LINK_ID=0 end
+check_out "link-del with an unknown down-reason" '^error (EINVAL|ERANGE): [^(]' \
+	nlt link-del u32:$A_IFINDEX="$idx" nest:$A_LINK u32:$A_LINK_ID=7 \
+	u32:$A_LINK_DOWN_REASON=77 end
+check_out "link-del of a link the device does not have" \
+	'^error ENOENT: the device has no link with this id' \
+	nlt link-del u32:$A_IFINDEX="$idx" nest:$A_LINK u32:$A_LINK_ID=7 end
+check_out "link-del on an unknown ifindex" '^error ENODEV: no device with this ifindex' \
+	nlt link-del u32:$A_IFINDEX=999999 nest:$A_LINK u32:$A_LINK_ID=7 end
+check_out "ctrl-send on a link the device does not have" \
+	'^error ENOENT: the device has no link with this id' \
+	nlt ctrl-send u32:$A_IFINDEX="$idx" nest:$A_CTRL u32:$A_CTRL_LINK_ID=7 \
+	u32:$A_CTRL_KIND=0 hex:$A_CTRL_FRAME=1001000800080000 end
+check_out "ctrl-send with an unknown kind" '^error (EINVAL|ERANGE): [^(]' \
+	nlt ctrl-send u32:$A_IFINDEX="$idx" nest:$A_CTRL u32:$A_CTRL_LINK_ID=7 \
+	u32:$A_CTRL_KIND=9 hex:$A_CTRL_FRAME=1001000800080000 end
+
 check_eq "the device survived every bad request" "relay" \
 	bash -c "ip netns exec $a azconnectctl show --json azc0 | jq -r .[0].mode"
 t_done

@@ -69,9 +69,10 @@ check_out "show in namespace dev lists the link up" '^    link [0-9]+: up' \
 	ip netns exec "$d" azconnectctl show aze
 
 # A device moved to another namespace with its live link keeps carrying
-# traffic; deleting that namespace deletes the device and tears the link
-# down. Its owner, left behind in namespace under, still hears of it
-# (link-del-ntf), and the connection is closed and released.
+# traffic and its owner, left behind in namespace under, still controls the
+# link; deleting that namespace deletes the device and tears the link
+# down. The owner hears of it (link-del-ntf), and the connection is closed
+# and released.
 m=$(ns_new moved)
 check "relay probe 3 listens" rlink r3 3 10.0.1.1:444
 check "endpoint 3 device in namespace under" \
@@ -89,6 +90,12 @@ check "moved -> relay over the moved device" \
 	ip netns exec "$m" ping -6 -c 2 -i 0.2 -W 5 fd00:1::1
 check_eq "namespace under holds the connections of links 1 and 3" 2 \
 	sh -c "ip netns exec $e ss -Htn state established | wc -l"
+# The owner names the device by the ifindex it had in namespace under.
+say e3 "sstp 1001000800080000"
+check "the owner still sends control frames on the moved device's link" \
+	wait_for "$dir/r3" '^ctrl sstp 1001000800080000$' 10
+say e3 get
+check "... and reads its state" wait_for "$dir/e3" '^stats .*state=up' 10
 ip netns del "$m"
 check "endpoint 3's owner, in namespace under, hears: teardown" \
 	wait_for "$dir/e3" '^down teardown$' 30
