@@ -16,6 +16,7 @@
 #include <openssl/rand.h>
 
 #include "iid.h"
+#include "statefile.h"
 
 #define IID_UL_BIT	0x02	/* RFC 4291 appendix A, first byte */
 
@@ -132,20 +133,9 @@ static int salt_read(const char *path, uint8_t *salt)
 
 static int salt_create(const char *path, uint8_t *salt)
 {
-	int fd, ret = 0;
-
 	if (RAND_bytes(salt, AZC_IID_SALT_LEN) != 1)
 		return -EIO;
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return -errno;
-	if (write(fd, salt, AZC_IID_SALT_LEN) != AZC_IID_SALT_LEN)
-		ret = -EIO;
-	if (close(fd) && !ret)
-		ret = -errno;
-	if (ret)
-		unlink(path);
-	return ret;
+	return azc_state_create(path, salt, AZC_IID_SALT_LEN, 0600);
 }
 
 int azc_iid_salt_load(const char *dir, uint8_t salt[AZC_IID_SALT_LEN],
@@ -154,12 +144,10 @@ int azc_iid_salt_load(const char *dir, uint8_t salt[AZC_IID_SALT_LEN],
 	char path[4200];
 	int ret;
 
-	if (mkdir(dir, 0700) && errno != EEXIST) {
-		ret = -errno;
-		snprintf(err, errlen, "%s: %s", dir, strerror(-ret));
+	ret = azc_state_path(dir, AZC_IID_SALT_FILE, path, sizeof(path), err,
+			     errlen);
+	if (ret)
 		return ret;
-	}
-	snprintf(path, sizeof(path), "%s/%s", dir, AZC_IID_SALT_FILE);
 	ret = salt_read(path, salt);
 	if (ret == -ENOENT)
 		ret = salt_create(path, salt);

@@ -13,6 +13,7 @@
 
 #include <openssl/rand.h>
 
+#include "statefile.h"
 #include "ula.h"
 
 int azc_ula_generate(struct in6_addr *p48)
@@ -89,24 +90,12 @@ static int azc_ula_read(const char *path, struct in6_addr *p48)
 static int azc_ula_create(const char *path, struct in6_addr *p48)
 {
 	char buf[AZC_ULA_STRLEN];
-	int fd, ret = 0;
-	size_t n;
 
 	if (azc_ula_generate(p48))
 		return -EIO;
 	azc_prefix_format(p48, 48, buf, sizeof(buf));
 	strcat(buf, "\n");
-	n = strlen(buf);
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return -errno;
-	if (write(fd, buf, n) != (ssize_t)n)
-		ret = -EIO;
-	if (close(fd) && !ret)
-		ret = -errno;
-	if (ret)
-		unlink(path);
-	return ret;
+	return azc_state_create(path, buf, strlen(buf), 0644);
 }
 
 int azc_ula_load(const char *dir, struct in6_addr *p48, char *err,
@@ -115,12 +104,10 @@ int azc_ula_load(const char *dir, struct in6_addr *p48, char *err,
 	char path[4200];
 	int ret;
 
-	if (mkdir(dir, 0700) && errno != EEXIST) {
-		ret = -errno;
-		snprintf(err, errlen, "%s: %s", dir, strerror(-ret));
+	ret = azc_state_path(dir, AZC_ULA_FILE, path, sizeof(path), err,
+			     errlen);
+	if (ret)
 		return ret;
-	}
-	snprintf(path, sizeof(path), "%s/%s", dir, AZC_ULA_FILE);
 	ret = azc_ula_read(path, p48);
 	if (ret == -ENOENT)
 		ret = azc_ula_create(path, p48);
