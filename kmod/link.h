@@ -41,7 +41,10 @@
 
 /*
  * Why a link dropped a packet or counted an error; each has a counter of
- * its own, reported with the link (netlink attribute in parentheses).
+ * its own, reported with the link (netlink attribute in parentheses). The
+ * link's totals are sums of ranges of them: rx-errors from RX_BAD_SSTP to
+ * RX_BAD_IPV6, rx-dropped from RX_SPOOFED to RX_CTRL_LOST, tx-dropped from
+ * TX_TOO_BIG to TX_SEND_ERROR (azc_link_drops()).
  */
 enum azc_drop {
 	AZC_DROP_RX_BAD_SSTP,		/* rx-bad-sstp: broken SSTP header */
@@ -69,11 +72,8 @@ enum azc_drop {
 struct azc_link_stats {
 	atomic64_t rx_packets;
 	atomic64_t rx_bytes;
-	atomic64_t rx_errors;
-	atomic64_t rx_dropped;
 	atomic64_t tx_packets;
 	atomic64_t tx_bytes;
-	atomic64_t tx_dropped;
 	atomic64_t drops[AZC_DROP_NUM];
 };
 
@@ -184,6 +184,17 @@ static inline void azc_link_count_drop(struct azc_link *link,
 				       enum azc_drop why)
 {
 	atomic64_inc(&link->stats.drops[why]);
+}
+
+/* The sum of the drop counters @first to @last. */
+static inline u64 azc_link_drops(struct azc_link *link, enum azc_drop first,
+				 enum azc_drop last)
+{
+	u64 sum = 0;
+
+	while (first <= last)
+		sum += atomic64_read(&link->stats.drops[first++]);
+	return sum;
 }
 
 static inline bool azc_link_is_relay(const struct azc_link *link)

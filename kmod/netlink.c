@@ -264,10 +264,9 @@ static int azc_nl_nest(struct genl_info *info, int type, struct nlattr **tb,
 	azc_present;							\
 })
 
-static int azc_nl_put_link_stat(struct sk_buff *skb, int attr, atomic64_t *v)
+static int azc_nl_put_link_stat(struct sk_buff *skb, int attr, u64 v)
 {
-	return nla_put_u64_64bit(skb, attr, atomic64_read(v),
-				 AZCONNECT_A_LINK_PAD);
+	return nla_put_u64_64bit(skb, attr, v, AZCONNECT_A_LINK_PAD);
 }
 
 static int azc_nl_link_fill(struct sk_buff *skb, struct azc_link *link,
@@ -298,13 +297,23 @@ static int azc_nl_link_fill(struct sk_buff *skb, struct azc_link *link,
 	    nla_put_u32(skb, AZCONNECT_A_LINK_STATE, atomic_read(&link->state)) ||
 	    (cmd == AZCONNECT_CMD_LINK_DEL_NTF &&
 	     nla_put_u32(skb, AZCONNECT_A_LINK_DOWN_REASON, link->down_reason)) ||
-	    azc_nl_put_link_stat(skb, AZCONNECT_A_LINK_RX_PACKETS, &st->rx_packets) ||
-	    azc_nl_put_link_stat(skb, AZCONNECT_A_LINK_RX_BYTES, &st->rx_bytes) ||
-	    azc_nl_put_link_stat(skb, AZCONNECT_A_LINK_RX_ERRORS, &st->rx_errors) ||
-	    azc_nl_put_link_stat(skb, AZCONNECT_A_LINK_RX_DROPPED, &st->rx_dropped) ||
-	    azc_nl_put_link_stat(skb, AZCONNECT_A_LINK_TX_PACKETS, &st->tx_packets) ||
-	    azc_nl_put_link_stat(skb, AZCONNECT_A_LINK_TX_BYTES, &st->tx_bytes) ||
-	    azc_nl_put_link_stat(skb, AZCONNECT_A_LINK_TX_DROPPED, &st->tx_dropped) ||
+	    azc_nl_put_link_stat(skb, AZCONNECT_A_LINK_RX_PACKETS,
+				 atomic64_read(&st->rx_packets)) ||
+	    azc_nl_put_link_stat(skb, AZCONNECT_A_LINK_RX_BYTES,
+				 atomic64_read(&st->rx_bytes)) ||
+	    azc_nl_put_link_stat(skb, AZCONNECT_A_LINK_RX_ERRORS,
+				 azc_link_drops(link, AZC_DROP_RX_BAD_SSTP,
+						AZC_DROP_RX_BAD_IPV6)) ||
+	    azc_nl_put_link_stat(skb, AZCONNECT_A_LINK_RX_DROPPED,
+				 azc_link_drops(link, AZC_DROP_RX_SPOOFED,
+						AZC_DROP_RX_CTRL_LOST)) ||
+	    azc_nl_put_link_stat(skb, AZCONNECT_A_LINK_TX_PACKETS,
+				 atomic64_read(&st->tx_packets)) ||
+	    azc_nl_put_link_stat(skb, AZCONNECT_A_LINK_TX_BYTES,
+				 atomic64_read(&st->tx_bytes)) ||
+	    azc_nl_put_link_stat(skb, AZCONNECT_A_LINK_TX_DROPPED,
+				 azc_link_drops(link, AZC_DROP_TX_TOO_BIG,
+						AZC_DROP_TX_SEND_ERROR)) ||
 	    nla_put_u32(skb, AZCONNECT_A_LINK_LAST_ERROR,
 			READ_ONCE(link->last_error)))
 		goto err_nest;
@@ -314,7 +323,7 @@ static int azc_nl_link_fill(struct sk_buff *skb, struct azc_link *link,
 	BUILD_BUG_ON(AZC_DROP_TX_SEND_ERROR + 1 != AZC_DROP_NUM);
 	for (i = 0; i < AZC_DROP_NUM; i++)
 		if (azc_nl_put_link_stat(skb, AZCONNECT_A_LINK_RX_BAD_SSTP + i,
-					 &st->drops[i]))
+					 atomic64_read(&st->drops[i])))
 			goto err_nest;
 	nla_nest_end(skb, nest);
 	genlmsg_end(skb, hdr);

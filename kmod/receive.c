@@ -36,14 +36,12 @@
 static void azc_rx_error(struct azc_link *link, enum azc_drop why)
 {
 	azc_link_count_drop(link, why);
-	atomic64_inc(&link->stats.rx_errors);
 	DEV_STATS_INC(link->azc->dev, rx_errors);
 }
 
 static void azc_rx_dropped(struct azc_link *link, enum azc_drop why)
 {
 	azc_link_count_drop(link, why);
-	atomic64_inc(&link->stats.rx_dropped);
 	DEV_STATS_INC(link->azc->dev, rx_dropped);
 }
 

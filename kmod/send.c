@@ -35,7 +35,6 @@ static void azc_tx_drop(struct net_device *dev, struct azc_link *link,
 			struct sk_buff *skb, enum azc_drop why)
 {
 	azc_link_count_drop(link, why);
-	atomic64_inc(&link->stats.tx_dropped);
 	azc_tx_drop_dev(dev, skb);
 }
 
@@ -187,7 +186,6 @@ void azc_tx_work(struct work_struct *work)
 		if (ret) {
 			WRITE_ONCE(link->last_error, -ret);
 			azc_link_count_drop(link, AZC_DROP_TX_SEND_ERROR);
-			atomic64_inc(&link->stats.tx_dropped);
 			DEV_STATS_INC(dev, tx_errors);
 			kfree_skb(skb);
 			azc_link_down(link, ret == -EPIPE ?
