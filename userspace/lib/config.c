@@ -7,7 +7,6 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -237,24 +236,20 @@ static int dup_check(unsigned int *seen, unsigned int bit, const char *key,
 	return 0;
 }
 
-/*
- * echo_interval (seconds of silence before an SSTP ECHO_REQUEST, and
- * between unanswered ones) or echo_retries (unanswered ones before the
- * peer is declared dead).
- */
-static int azc_cfg_echo(unsigned int *echo_ms, unsigned int *retries,
-			bool interval, const char *key, const char *v,
-			char *err, size_t errlen)
+/* A duration of 1 to 3600 seconds, kept in milliseconds. */
+static int set_seconds(unsigned int *ms, const char *key, const char *v,
+		       char *err, size_t errlen)
 {
 	unsigned int s;
 
-	if (!interval)
-		return set_uint(retries, key, v, 1, 100, err, errlen);
 	if (set_uint(&s, key, v, 1, 3600, err, errlen))
 		return -EINVAL;
-	*echo_ms = s * 1000;
+	*ms = s * 1000;
 	return 0;
 }
+
+/* SSTP keepalive: unanswered ECHO_REQUESTs before the peer counts as dead. */
+#define AZC_CFG_ECHO_RETRIES_MAX	100
 
 /* azconnect-relayd */
 
@@ -363,7 +358,7 @@ static int relay_kv(void *ctx, const char *section, const char *key,
 	};
 	struct relay_parse *p = ctx;
 	struct azc_relay_cfg *c = p->c;
-	unsigned int i, s;
+	unsigned int i;
 
 	if (*section)
 		return relay_ep_kv(p, key, v, err, errlen);
@@ -394,15 +389,9 @@ static int relay_kv(void *ctx, const char *section, const char *key,
 		return set_uint(&c->handshake_burst, key, v, 1, 1000000, err,
 				errlen);
 	case 6:
-		if (set_uint(&s, key, v, 1, 3600, err, errlen))
-			return -EINVAL;
-		c->tls_timeout_ms = s * 1000;
-		return 0;
+		return set_seconds(&c->tls_timeout_ms, key, v, err, errlen);
 	case 7:
-		if (set_uint(&s, key, v, 1, 3600, err, errlen))
-			return -EINVAL;
-		c->negotiation_ms = s * 1000;
-		return 0;
+		return set_seconds(&c->negotiation_ms, key, v, err, errlen);
 	case 8:
 		return set_str(c->device, sizeof(c->device), key, v, err,
 			       errlen);
@@ -411,9 +400,11 @@ static int relay_kv(void *ctx, const char *section, const char *key,
 			       errlen);
 	case 10:
 		return set_uint(&c->subnet_id, key, v, 0, 65535, err, errlen);
+	case 11:
+		return set_seconds(&c->echo_ms, key, v, err, errlen);
 	default:
-		return azc_cfg_echo(&c->echo_ms, &c->echo_retries, i == 11, key,
-				    v, err, errlen);
+		return set_uint(&c->echo_retries, key, v, 1,
+				AZC_CFG_ECHO_RETRIES_MAX, err, errlen);
 	}
 }
 
@@ -492,7 +483,6 @@ static int client_kv(void *ctx, const char *section, const char *key,
 		{ "device", c->device, sizeof(c->device) },
 	};
 	unsigned int i;
-	bool interval;
 
 	(void)section;
 	for (i = 0; i < ARRAY_SIZE(f); i++) {
@@ -502,13 +492,14 @@ static int client_kv(void *ctx, const char *section, const char *key,
 			return -EINVAL;
 		return set_str(f[i].dst, f[i].size, key, v, err, errlen);
 	}
-	interval = !strcmp(key, "echo_interval");
-	if (interval || !strcmp(key, "echo_retries")) {
-		if (dup_check(&p->seen, 1u << (i + interval), key, err, errlen))
-			return -EINVAL;
-		return azc_cfg_echo(&c->echo_ms, &c->echo_retries, interval,
-				    key, v, err, errlen);
-	}
+	/* The numbers, after the strings in p->seen. */
+	if (!strcmp(key, "echo_interval"))
+		return dup_check(&p->seen, 1u << i, key, err, errlen) ?:
+		       set_seconds(&c->echo_ms, key, v, err, errlen);
+	if (!strcmp(key, "echo_retries"))
+		return dup_check(&p->seen, 1u << (i + 1), key, err, errlen) ?:
+		       set_uint(&c->echo_retries, key, v, 1,
+				AZC_CFG_ECHO_RETRIES_MAX, err, errlen);
 	snprintf(err, errlen, "unknown key '%s' (relay, name, token, fingerprint, ca, device, echo_interval, echo_retries)",
 		 key);
 	return -EINVAL;

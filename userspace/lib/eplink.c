@@ -180,19 +180,17 @@ static int eplink_step(struct azc_eplink *l, int stop_fd, int64_t until)
 static void eplink_why(const struct azc_eplink *l, char *err, size_t errlen)
 {
 	const struct azc_sess_error *e = azc_sess_error(l->kf.sess);
+	char why[128];
 
+	azc_link_format_down(&l->last, why, sizeof(why));
 	if (!l->down)
 		snprintf(err, errlen, "session ended: %s",
 			 e ? e->msg : "closed");
 	else if (e)	/* the session ended first; the link went with it */
 		snprintf(err, errlen, "session ended: %s (link down: %s)",
-			 e->msg, azc_link_down_reason_name(l->last.down_reason));
+			 e->msg, why);
 	else
-		snprintf(err, errlen, "link down: %s%s%s",
-			 azc_link_down_reason_name(l->last.down_reason),
-			 l->last.last_error ? ", " : "",
-			 l->last.last_error ?
-			 strerror((int)l->last.last_error) : "");
+		snprintf(err, errlen, "link down: %s", why);
 }
 
 /* The link goes (its session ended); the notification is awaited briefly. */
@@ -219,13 +217,11 @@ int azc_eplink_serve(struct azc_eplink *l, int stop_fd, char *err,
 		ret = eplink_step(l, stop_fd, -1);
 	if (ret == 1)
 		return 0;
-	if (ret < 0) {
+	eplink_remove(l);
+	if (ret < 0)
 		snprintf(err, errlen, "netlink: %s", strerror(-ret));
-		eplink_remove(l);
-	} else {
-		eplink_remove(l);
+	else
 		eplink_why(l, err, errlen);
-	}
 	return -ENOLINK;
 }
 

@@ -53,6 +53,14 @@ static const char *const azc_drop_names[AZC_LINK_DROPS] = {
 	"tx_queue_full", "tx_nomem", "tx_link_down", "tx_send_error",
 };
 
+void azc_link_format_down(const struct azc_link_info *l, char *buf,
+			  size_t size)
+{
+	snprintf(buf, size, "%s%s%s", azc_link_down_reason_name(l->down_reason),
+		 l->last_error ? ", " : "",
+		 l->last_error ? strerror((int)l->last_error) : "");
+}
+
 const char *azc_link_drop_name(size_t i)
 {
 	return i < AZC_LINK_DROPS ? azc_drop_names[i] : "unknown";

@@ -105,6 +105,9 @@ int azc_ctrl_parse(const struct nlmsghdr *nlh, uint32_t *ifindex,
 /* "peer-closed", "transport-error", ... */
 const char *azc_link_down_reason_name(uint32_t reason);
 const char *azc_link_state_name(uint32_t state);
+/* "peer-closed", or "transport-error, Connection reset by peer", in @buf. */
+void azc_link_format_down(const struct azc_link_info *l, char *buf,
+			  size_t size);
 /* "rx_bad_sstp", ... for drops[@i]. */
 const char *azc_link_drop_name(size_t i);
 /*

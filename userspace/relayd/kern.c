@@ -327,19 +327,18 @@ static void on_del(void *ctx, const struct azc_link_info *i)
 	struct relayd *r = ctx;
 	struct rlink *l = i->ifindex == r->k.ifindex ? kern_find(r, i->id) :
 			  NULL;
-	char drops[512];
+	char drops[512], why[128];
 
 	if (!l)
 		return;
 	if (!l->deleting && azc_sess_error(l->sess))
 		link_log(l, "endpoint '%s': %s", azc_sess_info(l->sess)->peer_name,
 			 azc_sess_error(l->sess)->msg);
+	azc_link_format_down(i, why, sizeof(why));
 	azc_link_format_drops(i, drops, sizeof(drops));
-	link_log(l, "link %u of endpoint '%s' down: %s%s%s; rx %llu packets %llu bytes (%llu errors, %llu dropped), tx %llu packets %llu bytes (%llu dropped); drops: %s",
+	link_log(l, "link %u of endpoint '%s' down: %s; rx %llu packets %llu bytes (%llu errors, %llu dropped), tx %llu packets %llu bytes (%llu dropped); drops: %s",
 		 l->link_id, azc_sess_info(l->sess)->peer_name,
-		 azc_link_down_reason_name(i->down_reason),
-		 i->last_error ? ", " : "",
-		 i->last_error ? strerror((int)i->last_error) : "",
+		 why,
 		 (unsigned long long)i->rx_packets,
 		 (unsigned long long)i->rx_bytes,
 		 (unsigned long long)i->rx_errors,
