@@ -7,6 +7,7 @@
 #   make demo            boot a guest and show the product working
 #   make vm-shell        interactive guest with the module loaded
 #   make lint            checkpatch, sparse and W=1 on the module
+#   make nlgen           regenerate the netlink code from the spec
 #   make install         install the module and tools on this machine
 #   make dkms-install    register, build and install the module with DKMS
 #   make clean
@@ -61,7 +62,7 @@ GUEST_TOOLS := $(BUILD)/bin/azc-nltest $(BUILD)/bin/azc-tlsprobe \
 	       $(BUILD)/bin/azc-linkprobe
 
 .PHONY: all module modules-all userspace unit fuzz-build fuzz check demo demo-run \
-	vm-shell lint install kmod-copy dkms-src dkms-install dkms-uninstall clean
+	vm-shell lint nlgen nlgen-check install kmod-copy dkms-src dkms-install dkms-uninstall clean
 
 all: module userspace
 
@@ -147,6 +148,15 @@ vm-shell: module userspace
 
 lint:
 	@$(TOP)/scripts/lint
+
+# Regenerate kmod/uapi/azconnect.h and kmod/netlink-gen.[ch] from
+# docs/netlink/azconnect.yaml with the kernel's ynl-gen-c.py; nlgen-check
+# fails when the checked-in files are stale (make check runs it).
+nlgen:
+	@$(TOP)/scripts/nlgen
+
+nlgen-check:
+	@$(TOP)/scripts/nlgen --check
 
 # Unsigned: for Secure Boot use dkms-install, which signs with DKMS's key.
 install: module userspace

@@ -123,11 +123,12 @@ static const struct nla_policy azc_link_policy[IFLA_AZCONNECT_MAX + 1] = {
 	[IFLA_AZCONNECT_MODE] = NLA_POLICY_MAX(NLA_U32, AZCONNECT_DEV_MODE_MAX),
 };
 
-static int azc_newlink(struct net *src_net, struct net_device *dev,
-		       struct nlattr *tb[], struct nlattr *data[],
+static int azc_newlink(struct net_device *dev,
+		       struct rtnl_newlink_params *params,
 		       struct netlink_ext_ack *extack)
 {
 	struct azc_device *azc = netdev_priv(dev);
+	struct nlattr **data = params->data;
 	int ret;
 
 	if (data && data[IFLA_AZCONNECT_MODE])
@@ -152,6 +153,8 @@ static int azc_newlink(struct net *src_net, struct net_device *dev,
 	return 0;
 }
 
+AZC_RTNL_NEWLINK_ADAPTER(azc_newlink)
+
 static size_t azc_get_size(const struct net_device *dev)
 {
 	return nla_total_size(sizeof(u32));	/* IFLA_AZCONNECT_MODE */
@@ -172,7 +175,7 @@ struct rtnl_link_ops azc_link_ops __read_mostly = {
 	.maxtype	= IFLA_AZCONNECT_MAX,
 	.policy		= azc_link_policy,
 	.setup		= azc_setup,
-	.newlink	= azc_newlink,
+	.newlink	= AZC_RTNL_NEWLINK(azc_newlink),
 	.get_size	= azc_get_size,
 	.fill_info	= azc_fill_info,
 };

@@ -1,131 +1,171 @@
 // SPDX-License-Identifier: ((GPL-2.0 WITH Linux-syscall-note) OR BSD-3-Clause)
-/*
- * Policies and operations of the azconnect generic netlink family, written
- * to follow docs/netlink/azconnect.yaml. Only implemented commands are
- * registered; the others answer EOPNOTSUPP from the genetlink core.
- */
+/* Do not edit directly, auto-generated from: */
+/*	docs/netlink/azconnect.yaml */
+/* YNL-GEN kernel source */
 
-#include <linux/if.h>
+#include <net/netlink.h>
+#include <net/genetlink.h>
 
 #include "netlink-gen.h"
 
-/* Attributes a device request may carry: only the mode is writable. */
-const struct nla_policy azc_dev_nl_policy[AZCONNECT_A_DEV_MAX + 1] = {
-	[AZCONNECT_A_DEV_MODE] = NLA_POLICY_MAX(NLA_U32, AZCONNECT_DEV_MODE_MAX),
+#include <uapi/azconnect.h>
+
+/* Common nested types */
+const struct nla_policy azconnect_ctrl_nl_policy[AZCONNECT_A_CTRL_FRAME + 1] = {
+	[AZCONNECT_A_CTRL_LINK_ID] = NLA_POLICY_MIN(NLA_U32, 1),
+	[AZCONNECT_A_CTRL_KIND] = NLA_POLICY_MAX(NLA_U32, 1),
+	[AZCONNECT_A_CTRL_FRAME] = { .type = NLA_BINARY, },
 };
 
-/* Attributes of a link in link-new. */
-const struct nla_policy azc_link_new_nl_policy[AZCONNECT_A_LINK_MRU + 1] = {
+const struct nla_policy azconnect_dev_nl_policy[AZCONNECT_A_DEV_PAD + 1] = {
+	[AZCONNECT_A_DEV_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
+	[AZCONNECT_A_DEV_IFNAME] = { .type = NLA_NUL_STRING, .len = 15, },
+	[AZCONNECT_A_DEV_MODE] = NLA_POLICY_MAX(NLA_U32, 1),
+	[AZCONNECT_A_DEV_MTU] = { .type = NLA_U32, },
+	[AZCONNECT_A_DEV_CARRIER] = NLA_POLICY_MAX(NLA_U8, 1),
+	[AZCONNECT_A_DEV_LINKS] = { .type = NLA_U32, },
+	[AZCONNECT_A_DEV_RX_PACKETS] = { .type = NLA_U64, },
+	[AZCONNECT_A_DEV_RX_BYTES] = { .type = NLA_U64, },
+	[AZCONNECT_A_DEV_RX_ERRORS] = { .type = NLA_U64, },
+	[AZCONNECT_A_DEV_RX_DROPPED] = { .type = NLA_U64, },
+	[AZCONNECT_A_DEV_TX_PACKETS] = { .type = NLA_U64, },
+	[AZCONNECT_A_DEV_TX_BYTES] = { .type = NLA_U64, },
+	[AZCONNECT_A_DEV_TX_ERRORS] = { .type = NLA_U64, },
+	[AZCONNECT_A_DEV_TX_DROPPED] = { .type = NLA_U64, },
+};
+
+const struct nla_policy azconnect_link_nl_policy[AZCONNECT_A_LINK_TX_SEND_ERROR + 1] = {
+	[AZCONNECT_A_LINK_ID] = NLA_POLICY_MIN(NLA_U32, 1),
 	[AZCONNECT_A_LINK_SOCKET] = { .type = NLA_U32, },
-	[AZCONNECT_A_LINK_PENDING] = { .type = NLA_BINARY, .len = AZCONNECT_PENDING_MAX_LEN, },
+	[AZCONNECT_A_LINK_PENDING] = { .type = NLA_BINARY, },
 	[AZCONNECT_A_LINK_LOCAL_IID] = NLA_POLICY_EXACT_LEN(AZCONNECT_IID_LEN),
 	[AZCONNECT_A_LINK_PEER_IID] = NLA_POLICY_EXACT_LEN(AZCONNECT_IID_LEN),
 	[AZCONNECT_A_LINK_PEER_ADDR] = NLA_POLICY_EXACT_LEN(16),
 	[AZCONNECT_A_LINK_MRU] = NLA_POLICY_RANGE(NLA_U16, 1280, 4087),
-};
-
-/* Attributes of a link in link-get: its id alone. */
-const struct nla_policy azc_link_id_nl_policy[AZCONNECT_A_LINK_ID + 1] = {
-	[AZCONNECT_A_LINK_ID] = NLA_POLICY_MIN(NLA_U32, 1),
-};
-
-/* Attributes of a link in link-del: its id, and why it goes. */
-const struct nla_policy azc_link_del_nl_policy[AZCONNECT_A_LINK_DOWN_REASON + 1] = {
-	[AZCONNECT_A_LINK_ID] = NLA_POLICY_MIN(NLA_U32, 1),
-	[AZCONNECT_A_LINK_DOWN_REASON] =
-		NLA_POLICY_MAX(NLA_U32, AZCONNECT_LINK_DOWN_REASON_PROTOCOL_ERROR),
-};
-
-/* Attributes of a control frame in ctrl-send. */
-const struct nla_policy azc_ctrl_nl_policy[AZCONNECT_A_CTRL_FRAME + 1] = {
-	[AZCONNECT_A_CTRL_LINK_ID] = NLA_POLICY_MIN(NLA_U32, 1),
-	[AZCONNECT_A_CTRL_KIND] = NLA_POLICY_MAX(NLA_U32, AZCONNECT_CTRL_KIND_PPP),
-	[AZCONNECT_A_CTRL_FRAME] = { .type = NLA_BINARY, .len = AZCONNECT_SSTP_MAX_LEN, },
+	[AZCONNECT_A_LINK_STATE] = NLA_POLICY_MAX(NLA_U32, 1),
+	[AZCONNECT_A_LINK_DOWN_REASON] = NLA_POLICY_MAX(NLA_U32, 6),
+	[AZCONNECT_A_LINK_RX_PACKETS] = { .type = NLA_U64, },
+	[AZCONNECT_A_LINK_RX_BYTES] = { .type = NLA_U64, },
+	[AZCONNECT_A_LINK_RX_ERRORS] = { .type = NLA_U64, },
+	[AZCONNECT_A_LINK_RX_DROPPED] = { .type = NLA_U64, },
+	[AZCONNECT_A_LINK_TX_PACKETS] = { .type = NLA_U64, },
+	[AZCONNECT_A_LINK_TX_BYTES] = { .type = NLA_U64, },
+	[AZCONNECT_A_LINK_TX_DROPPED] = { .type = NLA_U64, },
+	[AZCONNECT_A_LINK_LAST_ERROR] = { .type = NLA_U32, },
+	[AZCONNECT_A_LINK_RX_BAD_SSTP] = { .type = NLA_U64, },
+	[AZCONNECT_A_LINK_RX_BAD_PPP] = { .type = NLA_U64, },
+	[AZCONNECT_A_LINK_RX_BAD_IPV6] = { .type = NLA_U64, },
+	[AZCONNECT_A_LINK_RX_SPOOFED] = { .type = NLA_U64, },
+	[AZCONNECT_A_LINK_RX_DEV_DOWN] = { .type = NLA_U64, },
+	[AZCONNECT_A_LINK_RX_NOMEM] = { .type = NLA_U64, },
+	[AZCONNECT_A_LINK_RX_CTRL_LOST] = { .type = NLA_U64, },
+	[AZCONNECT_A_LINK_TX_TOO_BIG] = { .type = NLA_U64, },
+	[AZCONNECT_A_LINK_TX_QUEUE_FULL] = { .type = NLA_U64, },
+	[AZCONNECT_A_LINK_TX_NOMEM] = { .type = NLA_U64, },
+	[AZCONNECT_A_LINK_TX_LINK_DOWN] = { .type = NLA_U64, },
+	[AZCONNECT_A_LINK_TX_SEND_ERROR] = { .type = NLA_U64, },
 };
 
 /* AZCONNECT_CMD_DEV_GET - do */
-static const struct nla_policy azc_dev_get_nl_policy[AZCONNECT_A_IFNAME + 1] = {
+static const struct nla_policy azconnect_dev_get_nl_policy[AZCONNECT_A_IFNAME + 1] = {
 	[AZCONNECT_A_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
-	[AZCONNECT_A_IFNAME] = { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
+	[AZCONNECT_A_IFNAME] = { .type = NLA_NUL_STRING, .len = 15, },
 };
 
 /* AZCONNECT_CMD_DEV_SET - do */
-static const struct nla_policy azc_dev_set_nl_policy[AZCONNECT_A_DEV + 1] = {
+static const struct nla_policy azconnect_dev_set_nl_policy[AZCONNECT_A_DEV + 1] = {
 	[AZCONNECT_A_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
-	[AZCONNECT_A_IFNAME] = { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
-	[AZCONNECT_A_DEV] = NLA_POLICY_NESTED(azc_dev_nl_policy),
+	[AZCONNECT_A_IFNAME] = { .type = NLA_NUL_STRING, .len = 15, },
+	[AZCONNECT_A_DEV] = NLA_POLICY_NESTED(azconnect_dev_nl_policy),
 };
 
 /* AZCONNECT_CMD_LINK_NEW - do */
-static const struct nla_policy azc_link_new_op_nl_policy[AZCONNECT_A_LINK + 1] = {
+static const struct nla_policy azconnect_link_new_nl_policy[AZCONNECT_A_LINK + 1] = {
 	[AZCONNECT_A_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
-	[AZCONNECT_A_LINK] = NLA_POLICY_NESTED(azc_link_new_nl_policy),
+	[AZCONNECT_A_LINK] = NLA_POLICY_NESTED(azconnect_link_nl_policy),
 };
 
 /* AZCONNECT_CMD_LINK_DEL - do */
-static const struct nla_policy azc_link_del_op_nl_policy[AZCONNECT_A_LINK + 1] = {
+static const struct nla_policy azconnect_link_del_nl_policy[AZCONNECT_A_LINK + 1] = {
 	[AZCONNECT_A_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
-	[AZCONNECT_A_LINK] = NLA_POLICY_NESTED(azc_link_del_nl_policy),
+	[AZCONNECT_A_LINK] = NLA_POLICY_NESTED(azconnect_link_nl_policy),
 };
 
-/* AZCONNECT_CMD_LINK_GET - do and dump */
-static const struct nla_policy azc_link_id_op_nl_policy[AZCONNECT_A_LINK + 1] = {
+/* AZCONNECT_CMD_LINK_GET - do */
+static const struct nla_policy azconnect_link_get_do_nl_policy[AZCONNECT_A_LINK + 1] = {
 	[AZCONNECT_A_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
-	[AZCONNECT_A_LINK] = NLA_POLICY_NESTED(azc_link_id_nl_policy),
+	[AZCONNECT_A_LINK] = NLA_POLICY_NESTED(azconnect_link_nl_policy),
+};
+
+/* AZCONNECT_CMD_LINK_GET - dump */
+static const struct nla_policy azconnect_link_get_dump_nl_policy[AZCONNECT_A_IFINDEX + 1] = {
+	[AZCONNECT_A_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
 };
 
 /* AZCONNECT_CMD_CTRL_SEND - do */
-static const struct nla_policy azc_ctrl_send_nl_policy[AZCONNECT_A_CTRL + 1] = {
+static const struct nla_policy azconnect_ctrl_send_nl_policy[AZCONNECT_A_CTRL + 1] = {
 	[AZCONNECT_A_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
-	[AZCONNECT_A_CTRL] = NLA_POLICY_NESTED(azc_ctrl_nl_policy),
+	[AZCONNECT_A_CTRL] = NLA_POLICY_NESTED(azconnect_ctrl_nl_policy),
 };
 
-const struct genl_ops azc_nl_ops[AZC_NL_N_OPS] = {
+/* Ops table for azconnect */
+const struct genl_split_ops azconnect_nl_ops[8] = {
 	{
 		.cmd		= AZCONNECT_CMD_DEV_GET,
-		.doit		= azc_nl_dev_get_doit,
-		.dumpit		= azc_nl_dev_get_dumpit,
-		.policy		= azc_dev_get_nl_policy,
+		.doit		= azconnect_nl_dev_get_doit,
+		.policy		= azconnect_dev_get_nl_policy,
 		.maxattr	= AZCONNECT_A_IFNAME,
+		.flags		= GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd	= AZCONNECT_CMD_DEV_GET,
+		.dumpit	= azconnect_nl_dev_get_dumpit,
+		.flags	= GENL_CMD_CAP_DUMP,
 	},
 	{
 		.cmd		= AZCONNECT_CMD_DEV_SET,
-		.doit		= azc_nl_dev_set_doit,
-		.policy		= azc_dev_set_nl_policy,
+		.doit		= azconnect_nl_dev_set_doit,
+		.policy		= azconnect_dev_set_nl_policy,
 		.maxattr	= AZCONNECT_A_DEV,
-		.flags		= GENL_UNS_ADMIN_PERM,
+		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
 	},
 	{
 		.cmd		= AZCONNECT_CMD_LINK_NEW,
-		.doit		= azc_nl_link_new_doit,
-		.policy		= azc_link_new_op_nl_policy,
+		.doit		= azconnect_nl_link_new_doit,
+		.policy		= azconnect_link_new_nl_policy,
 		.maxattr	= AZCONNECT_A_LINK,
-		.flags		= GENL_UNS_ADMIN_PERM,
+		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
 	},
 	{
 		.cmd		= AZCONNECT_CMD_LINK_DEL,
-		.doit		= azc_nl_link_del_doit,
-		.policy		= azc_link_del_op_nl_policy,
+		.doit		= azconnect_nl_link_del_doit,
+		.policy		= azconnect_link_del_nl_policy,
 		.maxattr	= AZCONNECT_A_LINK,
-		.flags		= GENL_UNS_ADMIN_PERM,
+		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
 	},
 	{
 		.cmd		= AZCONNECT_CMD_LINK_GET,
-		.doit		= azc_nl_link_get_doit,
-		.dumpit		= azc_nl_link_get_dumpit,
-		.policy		= azc_link_id_op_nl_policy,
+		.doit		= azconnect_nl_link_get_doit,
+		.policy		= azconnect_link_get_do_nl_policy,
 		.maxattr	= AZCONNECT_A_LINK,
-		.flags		= GENL_UNS_ADMIN_PERM,
+		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd		= AZCONNECT_CMD_LINK_GET,
+		.dumpit		= azconnect_nl_link_get_dumpit,
+		.policy		= azconnect_link_get_dump_nl_policy,
+		.maxattr	= AZCONNECT_A_IFINDEX,
+		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DUMP,
 	},
 	{
 		.cmd		= AZCONNECT_CMD_CTRL_SEND,
-		.doit		= azc_nl_ctrl_send_doit,
-		.policy		= azc_ctrl_send_nl_policy,
+		.doit		= azconnect_nl_ctrl_send_doit,
+		.policy		= azconnect_ctrl_send_nl_policy,
 		.maxattr	= AZCONNECT_A_CTRL,
-		.flags		= GENL_UNS_ADMIN_PERM,
+		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
 	},
 };
 
-const struct genl_multicast_group azc_nl_mcgrps[1] = {
-	[AZC_NLGRP_EVENTS] = { .name = AZCONNECT_MCGRP_EVENTS, },
+static const struct genl_multicast_group azconnect_nl_mcgrps[] = {
+	[AZCONNECT_NLGRP_EVENTS] = { "events", },
 };

@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Generic netlink command handlers. Every request is validated by the
- * policies in netlink-gen.c before a handler runs; handlers add what a
- * policy cannot express and explain every error through extack.
+ * Generic netlink command handlers and family. Every request is validated
+ * by the policies that scripts/nlgen generates from the spec
+ * (docs/netlink/azconnect.yaml) into netlink-gen.c before a handler runs;
+ * handlers add what the generated policies cannot express (the request
+ * subsets of the spec: which attributes of a nest each request takes, and
+ * the max-len of binary attributes; and that a request without attributes
+ * in the spec takes none) and explain every error through extack.
  */
 
 #include <linux/netdevice.h>
@@ -16,13 +20,38 @@
 #include "device.h"
 #include "link.h"
 #include "netlink.h"
-#include "netlink-gen.h"
 #include "queueing.h"
 #include "socket.h"
 #include "proto/ppp.h"
 #include "proto/sstp.h"
 
+/*
+ * The generated policies, operations and multicast groups. They are
+ * compiled here rather than on their own because ynl-gen-c makes the
+ * multicast group array static, for a family struct in the same file.
+ */
+#include "netlink-gen.c"
+
 static struct genl_family azc_nl_family;
+
+/*
+ * What each request takes in its nest: the request subsets of the spec,
+ * named after the operation and the nest. The generated policy of a nest
+ * accepts its whole attribute set, which requests and replies share.
+ */
+#define AZC_NL_DEV_SET_DEV	BIT_ULL(AZCONNECT_A_DEV_MODE)
+#define AZC_NL_LINK_NEW_LINK	(BIT_ULL(AZCONNECT_A_LINK_SOCKET) |	\
+				 BIT_ULL(AZCONNECT_A_LINK_PENDING) |	\
+				 BIT_ULL(AZCONNECT_A_LINK_LOCAL_IID) |	\
+				 BIT_ULL(AZCONNECT_A_LINK_PEER_IID) |	\
+				 BIT_ULL(AZCONNECT_A_LINK_PEER_ADDR) |	\
+				 BIT_ULL(AZCONNECT_A_LINK_MRU))
+#define AZC_NL_LINK_DEL_LINK	(BIT_ULL(AZCONNECT_A_LINK_ID) |	\
+				 BIT_ULL(AZCONNECT_A_LINK_DOWN_REASON))
+#define AZC_NL_LINK_GET_LINK	BIT_ULL(AZCONNECT_A_LINK_ID)
+#define AZC_NL_CTRL_SEND_CTRL	(BIT_ULL(AZCONNECT_A_CTRL_LINK_ID) |	\
+				 BIT_ULL(AZCONNECT_A_CTRL_KIND) |	\
+				 BIT_ULL(AZCONNECT_A_CTRL_FRAME))
 
 /*
  * Find the azconnect device a request names by AZCONNECT_A_IFINDEX or
@@ -130,7 +159,21 @@ err:
 	return -EMSGSIZE;
 }
 
-int azc_nl_dev_get_doit(struct sk_buff *skb, struct genl_info *info)
+/*
+ * Refuse every attribute of a request whose spec lists none. ynl-gen-c gives
+ * such a request no policy, and the generic netlink of Linux 6.2 and later
+ * then validates nothing (6.1 applies the do's policy to the dump).
+ */
+static int azc_nl_no_attrs(const struct nlmsghdr *nlh,
+			   struct netlink_ext_ack *extack)
+{
+	if (!nlmsg_attrlen(nlh, GENL_HDRLEN))
+		return 0;
+	NL_SET_ERR_MSG(extack, "this request takes no attributes");
+	return -EINVAL;
+}
+
+int azconnect_nl_dev_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct net_device *dev;
 	struct sk_buff *msg;
@@ -162,13 +205,17 @@ err_unlock:
 	return ret;
 }
 
-int azc_nl_dev_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+int azconnect_nl_dev_get_dumpit(struct sk_buff *skb,
+				struct netlink_callback *cb)
 {
 	struct net *net = sock_net(skb->sk);
 	long skip = cb->args[0], idx = 0;
 	struct net_device *dev;
-	int ret = 0;
+	int ret;
 
+	ret = azc_nl_no_attrs(cb->nlh, cb->extack);
+	if (ret)
+		return ret;
 	rtnl_lock();
 	cb->seq = net->dev_base_seq;
 	for_each_netdev(net, dev) {
@@ -192,9 +239,54 @@ int azc_nl_dev_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	return ret ?: skb->len;
 }
 
-int azc_nl_dev_set_doit(struct sk_buff *skb, struct genl_info *info)
+/*
+ * Parse the nest @type of a request into @tb, which has @maxtype + 1 slots,
+ * with @policy, the generated policy of its attribute set; then refuse the
+ * attributes of the set that the request does not take: those not in
+ * @subset, a mask of BIT_ULL(attribute type). The operation's policy
+ * already validated the nest.
+ */
+static int azc_nl_nest(struct genl_info *info, int type, struct nlattr **tb,
+		       int maxtype, const struct nla_policy *policy, u64 subset)
 {
-	struct nlattr *attrs[AZCONNECT_A_DEV_MAX + 1];
+	int i, ret;
+
+	if (!info->attrs[type]) {
+		NL_SET_ERR_MSG(info->extack, "a nested attribute is required");
+		NL_SET_ERR_ATTR_MISS(info->extack, NULL, type);
+		return -EINVAL;
+	}
+	ret = nla_parse_nested(tb, maxtype, info->attrs[type], policy,
+			       info->extack);
+	if (ret)
+		return ret;
+	for (i = 1; i <= maxtype; i++) {
+		if (tb[i] && !(subset & BIT_ULL(i))) {
+			NL_SET_ERR_MSG_ATTR(info->extack, tb[i],
+					    "attribute not taken by this request");
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Whether the binary attribute @type of the parsed nest @tb is at most @max
+ * bytes long, says why not in @extack: the max-len checks of the request
+ * subsets, which ynl-gen-c 6.12 does not render into policies.
+ */
+static bool azc_nl_max_len(struct netlink_ext_ack *extack, struct nlattr **tb,
+			   int type, int max)
+{
+	if (!tb[type] || nla_len(tb[type]) <= max)
+		return true;
+	NL_SET_ERR_MSG_ATTR(extack, tb[type], "attribute is too long");
+	return false;
+}
+
+int azconnect_nl_dev_set_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *attrs[ARRAY_SIZE(azconnect_dev_nl_policy)];
 	struct azc_device *azc;
 	struct net_device *dev;
 	int ret;
@@ -204,8 +296,8 @@ int azc_nl_dev_set_doit(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_ATTR_MISS(info->extack, NULL, AZCONNECT_A_DEV);
 		return -EINVAL;
 	}
-	ret = nla_parse_nested(attrs, AZCONNECT_A_DEV_MAX, info->attrs[AZCONNECT_A_DEV],
-			       azc_dev_nl_policy, info->extack);
+	ret = azc_nl_nest(info, AZCONNECT_A_DEV, attrs, ARRAY_SIZE(attrs) - 1,
+			  azconnect_dev_nl_policy, AZC_NL_DEV_SET_DEV);
 	if (ret)
 		return ret;
 
@@ -230,22 +322,6 @@ int azc_nl_dev_set_doit(struct sk_buff *skb, struct genl_info *info)
 out:
 	rtnl_unlock();
 	return ret;
-}
-
-/*
- * Parse the nest @type of a request with @policy into @tb, which has
- * @maxtype + 1 slots. The operation's policy already validated it.
- */
-static int azc_nl_nest(struct genl_info *info, int type, struct nlattr **tb,
-		       int maxtype, const struct nla_policy *policy)
-{
-	if (!info->attrs[type]) {
-		NL_SET_ERR_MSG(info->extack, "a nested attribute is required");
-		NL_SET_ERR_ATTR_MISS(info->extack, NULL, type);
-		return -EINVAL;
-	}
-	return nla_parse_nested(tb, maxtype, info->attrs[type], policy,
-				info->extack);
 }
 
 /*
@@ -376,19 +452,22 @@ static int azc_nl_link_cfg(struct genl_info *info, struct nlattr **tb,
 	return 0;
 }
 
-int azc_nl_link_new_doit(struct sk_buff *skb, struct genl_info *info)
+int azconnect_nl_link_new_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct nlattr *tb[AZCONNECT_A_LINK_MRU + 1];
+	struct nlattr *tb[ARRAY_SIZE(azconnect_link_nl_policy)];
 	struct azc_link_cfg cfg;
 	struct net_device *dev;
 	struct azc_link *link;
 	struct sk_buff *msg;
 	int ret;
 
-	ret = azc_nl_nest(info, AZCONNECT_A_LINK, tb, AZCONNECT_A_LINK_MRU,
-			  azc_link_new_nl_policy);
+	ret = azc_nl_nest(info, AZCONNECT_A_LINK, tb, ARRAY_SIZE(tb) - 1,
+			  azconnect_link_nl_policy, AZC_NL_LINK_NEW_LINK);
 	if (ret)
 		return ret;
+	if (!azc_nl_max_len(info->extack, tb, AZCONNECT_A_LINK_PENDING,
+			    AZCONNECT_PENDING_MAX_LEN))
+		return -ERANGE;
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
@@ -465,15 +544,17 @@ static struct azc_link *azc_nl_link_lookup(struct genl_info *info,
 
 /*
  * The link a link-del or link-get request names, with a reference; the
- * link nest parsed into @tb (@maxtype, @policy).
+ * link nest parsed into @tb (ARRAY_SIZE(azconnect_link_nl_policy) slots),
+ * taking the attributes in @subset.
  */
 static struct azc_link *azc_nl_link_find(struct genl_info *info,
-					 struct nlattr **tb, int maxtype,
-					 const struct nla_policy *policy)
+					 struct nlattr **tb, u64 subset)
 {
 	int ret;
 
-	ret = azc_nl_nest(info, AZCONNECT_A_LINK, tb, maxtype, policy);
+	ret = azc_nl_nest(info, AZCONNECT_A_LINK, tb,
+			  ARRAY_SIZE(azconnect_link_nl_policy) - 1,
+			  azconnect_link_nl_policy, subset);
 	if (ret)
 		return ERR_PTR(ret);
 	if (!azc_nl_need(info->extack, info->attrs[AZCONNECT_A_LINK], tb,
@@ -491,14 +572,13 @@ static bool azc_nl_user_reason(u32 reason)
 	       reason == AZCONNECT_LINK_DOWN_REASON_PROTOCOL_ERROR;
 }
 
-int azc_nl_link_del_doit(struct sk_buff *skb, struct genl_info *info)
+int azconnect_nl_link_del_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct nlattr *tb[AZCONNECT_A_LINK_DOWN_REASON + 1];
+	struct nlattr *tb[ARRAY_SIZE(azconnect_link_nl_policy)];
 	u32 reason = AZCONNECT_LINK_DOWN_REASON_USERSPACE;
 	struct azc_link *link;
 
-	link = azc_nl_link_find(info, tb, AZCONNECT_A_LINK_DOWN_REASON,
-				azc_link_del_nl_policy);
+	link = azc_nl_link_find(info, tb, AZC_NL_LINK_DEL_LINK);
 	if (IS_ERR(link))
 		return PTR_ERR(link);
 	if (tb[AZCONNECT_A_LINK_DOWN_REASON]) {
@@ -516,9 +596,9 @@ int azc_nl_link_del_doit(struct sk_buff *skb, struct genl_info *info)
 	return 0;
 }
 
-int azc_nl_link_get_doit(struct sk_buff *skb, struct genl_info *info)
+int azconnect_nl_link_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct nlattr *tb[AZCONNECT_A_LINK_ID + 1];
+	struct nlattr *tb[ARRAY_SIZE(azconnect_link_nl_policy)];
 	struct azc_link *link;
 	struct sk_buff *msg;
 	int ret;
@@ -526,8 +606,7 @@ int azc_nl_link_get_doit(struct sk_buff *skb, struct genl_info *info)
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
-	link = azc_nl_link_find(info, tb, AZCONNECT_A_LINK_ID,
-				azc_link_id_nl_policy);
+	link = azc_nl_link_find(info, tb, AZC_NL_LINK_GET_LINK);
 	if (IS_ERR(link)) {
 		nlmsg_free(msg);
 		return PTR_ERR(link);
@@ -542,7 +621,8 @@ int azc_nl_link_get_doit(struct sk_buff *skb, struct genl_info *info)
 	return genlmsg_reply(msg, info);
 }
 
-int azc_nl_link_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+int azconnect_nl_link_get_dumpit(struct sk_buff *skb,
+				 struct netlink_callback *cb)
 {
 	struct nlattr **attrs = azc_genl_dump_attrs(cb);
 	struct net *net = sock_net(skb->sk);
@@ -611,7 +691,7 @@ static struct sk_buff *azc_nl_ctrl_skb(struct genl_info *info,
 					    "IPv6 data goes through the device, not ctrl-send");
 			return ERR_PTR(-EINVAL);
 		}
-		hlen = AZC_SSTP_HLEN;
+		hlen = AZC_SSTP_HDR_LEN;
 	}
 	skb = alloc_skb(hlen + len, GFP_KERNEL);
 	if (!skb)
@@ -649,17 +729,20 @@ static int azc_nl_ctrl_queue(struct genl_info *info, struct nlattr *id,
 	return ret;
 }
 
-int azc_nl_ctrl_send_doit(struct sk_buff *skb, struct genl_info *info)
+int azconnect_nl_ctrl_send_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *nest = info->attrs[AZCONNECT_A_CTRL];
-	struct nlattr *tb[AZCONNECT_A_CTRL_FRAME + 1];
+	struct nlattr *tb[ARRAY_SIZE(azconnect_ctrl_nl_policy)];
 	struct sk_buff *frame;
 	int ret;
 
-	ret = azc_nl_nest(info, AZCONNECT_A_CTRL, tb, AZCONNECT_A_CTRL_FRAME,
-			  azc_ctrl_nl_policy);
+	ret = azc_nl_nest(info, AZCONNECT_A_CTRL, tb, ARRAY_SIZE(tb) - 1,
+			  azconnect_ctrl_nl_policy, AZC_NL_CTRL_SEND_CTRL);
 	if (ret)
 		return ret;
+	if (!azc_nl_max_len(info->extack, tb, AZCONNECT_A_CTRL_FRAME,
+			    AZCONNECT_SSTP_MAX_LEN))
+		return -ERANGE;
 	if (!azc_nl_need(info->extack, nest, tb, AZCONNECT_A_CTRL_LINK_ID,
 			 "the link-id of the link to send on is required") ||
 	    !azc_nl_need(info->extack, nest, tb, AZCONNECT_A_CTRL_KIND,
@@ -745,7 +828,7 @@ void azc_nl_link_del_ntf(struct azc_link *link)
 	msg = azc_nl_link_del_msg(link);
 	if (msg)
 		genlmsg_multicast_netns(&azc_nl_family, net, msg, 0,
-					AZC_NLGRP_EVENTS, GFP_KERNEL);
+					AZCONNECT_NLGRP_EVENTS, GFP_KERNEL);
 }
 
 static int azc_nl_notify(struct notifier_block *nb, unsigned long state,
@@ -768,17 +851,24 @@ static struct genl_family azc_nl_family __ro_after_init = {
 	.maxattr	= AZCONNECT_A_MAX,
 	.netnsok	= true,
 	.module		= THIS_MODULE,
-	.ops		= azc_nl_ops,
-	.n_ops		= ARRAY_SIZE(azc_nl_ops),
 	.resv_start_op	= AZCONNECT_CMD_MAX + 1,
-	.mcgrps		= azc_nl_mcgrps,
-	.n_mcgrps	= ARRAY_SIZE(azc_nl_mcgrps),
+	.mcgrps		= azconnect_nl_mcgrps,
+	.n_mcgrps	= ARRAY_SIZE(azconnect_nl_mcgrps),
 };
+
+/* Where Linux 6.1 gets the generated split operations merged. */
+static struct genl_ops azc_nl_merged_ops[ARRAY_SIZE(azconnect_nl_ops)]
+	__ro_after_init;
 
 int __init azc_nl_init(void)
 {
 	int ret;
 
+	/* The request subsets are masks of BIT_ULL(attribute type). */
+	BUILD_BUG_ON(AZCONNECT_A_DEV_MAX >= 64 || AZCONNECT_A_LINK_MAX >= 64 ||
+		     AZCONNECT_A_CTRL_MAX >= 64);
+	azc_genl_set_split_ops(&azc_nl_family, azconnect_nl_ops,
+			       ARRAY_SIZE(azconnect_nl_ops), azc_nl_merged_ops);
 	ret = genl_register_family(&azc_nl_family);
 	if (ret)
 		return ret;

@@ -1,29 +1,28 @@
 /* SPDX-License-Identifier: ((GPL-2.0 WITH Linux-syscall-note) OR BSD-3-Clause) */
-/*
- * azconnect generic netlink and rtnetlink interface.
- *
- * The generic netlink family is specified in docs/netlink/azconnect.yaml;
- * this header is kept in step with it by hand and tests/spec/check-spec
- * compares the two. The rtnetlink link kind and IFLA_AZCONNECT_*
- * attributes at the end are not part of that specification.
- */
+/* Do not edit directly, auto-generated from: */
+/*	docs/netlink/azconnect.yaml */
+/* YNL-GEN uapi header */
 
 #ifndef _UAPI_LINUX_AZCONNECT_H
 #define _UAPI_LINUX_AZCONNECT_H
 
 #define AZCONNECT_FAMILY_NAME		"azconnect"
 #define AZCONNECT_FAMILY_VERSION	1
-#define AZCONNECT_MCGRP_EVENTS		"events"
 
-/* rtnetlink link kind, as in "ip link add azc0 type azconnect" */
-#define AZCONNECT_LINK_KIND		"azconnect"
-
-/* SSTP packets carry a 12-bit length that includes their 4-byte header. */
 #define AZCONNECT_SSTP_MAX_LEN		4095
 #define AZCONNECT_PENDING_MAX_LEN	24576
 #define AZCONNECT_IID_LEN		8
-#define AZCONNECT_SA_KEY_MAX_LEN	36
+#define AZCONNECT_LINK_KIND		"azconnect"
 
+/**
+ * enum azconnect_dev_mode - Role of a device in the private network.
+ * @AZCONNECT_DEV_MODE_ENDPOINT: A host of the private network: the device has
+ *   at most one link, to the relay, and every packet it sends takes that link.
+ *   The mode of a new device unless rtnetlink says otherwise.
+ * @AZCONNECT_DEV_MODE_RELAY: The relay between endpoints: the device has one
+ *   link per endpoint and forwards each packet to the link whose peer-addr is
+ *   the packet's destination.
+ */
 enum azconnect_dev_mode {
 	AZCONNECT_DEV_MODE_ENDPOINT,
 	AZCONNECT_DEV_MODE_RELAY,
@@ -33,11 +32,38 @@ enum azconnect_dev_mode {
 	AZCONNECT_DEV_MODE_MAX = (__AZCONNECT_DEV_MODE_MAX - 1)
 };
 
+/**
+ * enum azconnect_link_state - State of a link.
+ * @AZCONNECT_LINK_STATE_UP: The link carries packets.
+ * @AZCONNECT_LINK_STATE_DOWN: The link is being removed; it carries nothing
+ *   more. Seen in link-del-ntf and by a link-get that races with the removal.
+ */
 enum azconnect_link_state {
 	AZCONNECT_LINK_STATE_UP,
 	AZCONNECT_LINK_STATE_DOWN,
 };
 
+/**
+ * enum azconnect_link_down_reason - Why a link went down, in link-del-ntf.
+ * @AZCONNECT_LINK_DOWN_REASON_USERSPACE: Deleted by user space: a link-del, or
+ *   the owner of the link closed its netlink socket.
+ * @AZCONNECT_LINK_DOWN_REASON_TEARDOWN: The device is going away: it was
+ *   deleted, its network namespace was dismantled or the module was unloaded.
+ * @AZCONNECT_LINK_DOWN_REASON_PEER_CLOSED: The peer closed the connection in
+ *   order: a TLS close_notify alert or a TCP FIN between two SSTP packets.
+ * @AZCONNECT_LINK_DOWN_REASON_TRANSPORT_ERROR: The TCP connection failed:
+ *   reset, retransmission time-out, or the connection ended in the middle of
+ *   an SSTP packet.
+ * @AZCONNECT_LINK_DOWN_REASON_TLS_ALERT: The TLS layer failed: a fatal alert
+ *   from the peer, a record that did not authenticate, or a record type other
+ *   than application data.
+ * @AZCONNECT_LINK_DOWN_REASON_KEEPALIVE_TIMEOUT: Nothing was heard from the
+ *   peer for too long, not even an answer to an echo request.
+ * @AZCONNECT_LINK_DOWN_REASON_PROTOCOL_ERROR: The peer broke the framing that
+ *   the kernel checks: an SSTP packet with a wrong version or length, or a
+ *   data packet that is not a PPP frame; also the bytes given in link-new's
+ *   pending when they turn out not to start an SSTP packet.
+ */
 enum azconnect_link_down_reason {
 	AZCONNECT_LINK_DOWN_REASON_USERSPACE,
 	AZCONNECT_LINK_DOWN_REASON_TEARDOWN,
@@ -48,21 +74,23 @@ enum azconnect_link_down_reason {
 	AZCONNECT_LINK_DOWN_REASON_PROTOCOL_ERROR,
 };
 
+/**
+ * enum azconnect_ctrl_kind - Kind of control frame exchanged with user space.
+ * @AZCONNECT_CTRL_KIND_SSTP: An SSTP control packet, 4-byte SSTP header
+ *   included (version 1.0, C bit set, length equal to the frame's length):
+ *   echo request and response, call abort, call disconnect and its
+ *   acknowledgment.
+ * @AZCONNECT_CTRL_KIND_PPP: A PPP frame that is not IPv6 data, as carried in
+ *   an SSTP data packet but without the SSTP header, which the kernel adds or
+ *   strips: address and control (0xff 0x03), protocol and information. LCP,
+ *   authentication (PAP, CHAP, EAP), IPV6CP and any other protocol that user
+ *   space may have to reject. At most sstp-max-len - 4 bytes.
+ */
 enum azconnect_ctrl_kind {
 	AZCONNECT_CTRL_KIND_SSTP,
 	AZCONNECT_CTRL_KIND_PPP,
 };
 
-enum azconnect_sa_dir {
-	AZCONNECT_SA_DIR_IN,
-	AZCONNECT_SA_DIR_OUT,
-};
-
-enum azconnect_sa_alg {
-	AZCONNECT_SA_ALG_RFC4106_GCM_AES,
-};
-
-/* Attributes of a device. */
 enum {
 	AZCONNECT_A_DEV_IFINDEX = 1,
 	AZCONNECT_A_DEV_IFNAME,
@@ -84,7 +112,6 @@ enum {
 	AZCONNECT_A_DEV_MAX = (__AZCONNECT_A_DEV_MAX - 1)
 };
 
-/* Attributes of a link: one SSTP session carried by one kTLS socket. */
 enum {
 	AZCONNECT_A_LINK_ID = 1,
 	AZCONNECT_A_LINK_SOCKET,
@@ -121,7 +148,6 @@ enum {
 	AZCONNECT_A_LINK_MAX = (__AZCONNECT_A_LINK_MAX - 1)
 };
 
-/* Attributes of a control frame exchanged with user space. */
 enum {
 	AZCONNECT_A_CTRL_LINK_ID = 1,
 	AZCONNECT_A_CTRL_KIND,
@@ -131,58 +157,17 @@ enum {
 	AZCONNECT_A_CTRL_MAX = (__AZCONNECT_A_CTRL_MAX - 1)
 };
 
-/* Attributes of an ESP security association. */
-enum {
-	AZCONNECT_A_SA_SPI = 1,
-	AZCONNECT_A_SA_DIR,
-	AZCONNECT_A_SA_ALG,
-	AZCONNECT_A_SA_KEY,
-	AZCONNECT_A_SA_LOCAL_ADDR,
-	AZCONNECT_A_SA_PEER_ADDR,
-	AZCONNECT_A_SA_REPLAY_WINDOW,
-	AZCONNECT_A_SA_PACKETS,
-	AZCONNECT_A_SA_BYTES,
-	AZCONNECT_A_SA_REPLAY_DROPPED,
-	AZCONNECT_A_SA_AUTH_FAILED,
-	AZCONNECT_A_SA_PAD,
-
-	__AZCONNECT_A_SA_MAX,
-	AZCONNECT_A_SA_MAX = (__AZCONNECT_A_SA_MAX - 1)
-};
-
-/* Top-level attributes of every azconnect message. */
 enum {
 	AZCONNECT_A_IFINDEX = 1,
 	AZCONNECT_A_IFNAME,
 	AZCONNECT_A_DEV,
 	AZCONNECT_A_LINK,
 	AZCONNECT_A_CTRL,
-	AZCONNECT_A_SA,
 
 	__AZCONNECT_A_MAX,
 	AZCONNECT_A_MAX = (__AZCONNECT_A_MAX - 1)
 };
 
-enum {
-	AZCONNECT_CMD_UNSPEC,
-	AZCONNECT_CMD_DEV_GET,
-	AZCONNECT_CMD_DEV_SET,
-	AZCONNECT_CMD_LINK_NEW,
-	AZCONNECT_CMD_LINK_DEL,
-	AZCONNECT_CMD_LINK_GET,
-	AZCONNECT_CMD_LINK_DEL_NTF,
-	AZCONNECT_CMD_CTRL_SEND,
-	AZCONNECT_CMD_CTRL_NTF,
-	AZCONNECT_CMD_SA_NEW,
-	AZCONNECT_CMD_SA_DEL,
-	AZCONNECT_CMD_SA_GET,
-	AZCONNECT_CMD_SA_ACQUIRE_NTF,
-
-	__AZCONNECT_CMD_MAX,
-	AZCONNECT_CMD_MAX = (__AZCONNECT_CMD_MAX - 1)
-};
-
-/* rtnetlink IFLA_INFO_DATA attributes of "type azconnect" links. */
 enum {
 	IFLA_AZCONNECT_UNSPEC,
 	IFLA_AZCONNECT_MODE,
@@ -190,5 +175,21 @@ enum {
 	__IFLA_AZCONNECT_MAX,
 	IFLA_AZCONNECT_MAX = (__IFLA_AZCONNECT_MAX - 1)
 };
+
+enum {
+	AZCONNECT_CMD_DEV_GET = 1,
+	AZCONNECT_CMD_DEV_SET,
+	AZCONNECT_CMD_LINK_NEW,
+	AZCONNECT_CMD_LINK_DEL,
+	AZCONNECT_CMD_LINK_GET,
+	AZCONNECT_CMD_LINK_DEL_NTF,
+	AZCONNECT_CMD_CTRL_SEND,
+	AZCONNECT_CMD_CTRL_NTF,
+
+	__AZCONNECT_CMD_MAX,
+	AZCONNECT_CMD_MAX = (__AZCONNECT_CMD_MAX - 1)
+};
+
+#define AZCONNECT_MCGRP_EVENTS	"events"
 
 #endif /* _UAPI_LINUX_AZCONNECT_H */
