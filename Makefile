@@ -36,33 +36,9 @@ KOBJ = $(BUILD)/kmod-$(1)
 KMOD = $(call KOBJ,$(1))/kmod/azconnect.ko
 KBUILD_FLAGS ?= W=1
 
-# User space
-CC ?= cc
-PKG_CONFIG ?= pkg-config
-NL_CFLAGS := $(shell $(PKG_CONFIG) --cflags libnl-genl-3.0 json-c openssl 2>/dev/null)
-NL_LIBS := $(shell $(PKG_CONFIG) --libs libnl-genl-3.0 json-c openssl 2>/dev/null)
-USER_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wshadow \
-	-Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
-	-D_FORTIFY_SOURCE=2 -fstack-protector-strong \
-	-DAZC_VERSION='"$(VERSION)"' -I$(TOP)/kmod -I$(TOP)/userspace/lib \
-	$(NL_CFLAGS) $(CFLAGS)
-SAN_CFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
-	-fno-sanitize-recover=all
-USER_LDFLAGS := $(LDFLAGS)
-
-# Protocol code shared with the kernel (kmod/proto) is part of the library.
-PROTO_SRC := $(wildcard kmod/proto/*.c)
-ULIB_SRC := $(wildcard userspace/lib/*.c) $(PROTO_SRC)
-ULIB_HDR := $(wildcard userspace/lib/*.h kmod/proto/*.h) kmod/uapi/azconnect.h
-CTL_SRC := userspace/azconnectctl/azconnectctl.c $(ULIB_SRC)
-UNIT_HDR := tests/unit/testutil.h
-UNIT_SRC := $(wildcard tests/unit/test_*.c)
-UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(UNIT_SRC))
-GUEST_TOOLS := $(BUILD)/bin/azc-nltest $(BUILD)/bin/azc-tlsprobe \
-	       $(BUILD)/bin/azc-linkprobe
-
-.PHONY: all module modules-all userspace unit fuzz-build fuzz check demo demo-run \
-	vm-shell lint nlgen nlgen-check install kmod-copy dkms-src dkms-install dkms-uninstall clean
+.PHONY: all module modules-all userspace unit fuzz-build fuzz check demo \
+	demo-run vm-shell lint nlgen nlgen-check install kmod-copy dkms-src \
+	dkms-install dkms-uninstall clean
 
 all: module userspace
 
@@ -85,45 +61,109 @@ modules-all:
 			KDIR=/lib/modules/$$k/build module || exit 1; \
 	done
 
+# User space: the shared library (userspace/lib and the protocol code of
+# kmod/proto) and each program's own code are compiled once per flavour into
+# archives, which programs, test tools, unit tests and fuzzers link against:
+#   obj/  plain (programs, guest tools)
+#   san/  AddressSanitizer and UBSan (unit tests)
+#   fz/   clang with libFuzzer coverage, ASan and UBSan (fuzzers)
+# Header dependencies are tracked (-MMD); "make -j" is safe.
+CC ?= cc
+AR ?= ar
+CLANG ?= clang
+PKG_CONFIG ?= pkg-config
+NL_CFLAGS := $(shell $(PKG_CONFIG) --cflags libnl-genl-3.0 json-c openssl 2>/dev/null)
+NL_LIBS := $(shell $(PKG_CONFIG) --libs libnl-genl-3.0 json-c openssl 2>/dev/null)
+USER_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wshadow \
+	-Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
+	-D_FORTIFY_SOURCE=2 -fstack-protector-strong \
+	-DAZC_VERSION='"$(VERSION)"' -I$(TOP)/kmod -I$(TOP)/userspace/lib \
+	-I$(TOP)/userspace $(NL_CFLAGS) $(CFLAGS)
+SAN_CFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=all
+FUZZ_CFLAGS := $(filter-out -D_FORTIFY_SOURCE=2 -O2,$(USER_CFLAGS)) -O1 \
+	-fno-sanitize-recover=all
+USER_LDFLAGS := $(LDFLAGS)
+
+LIB_SRC := $(wildcard userspace/lib/*/*.c) $(wildcard kmod/proto/*.c)
+CTL_SRC := $(filter-out %/main.c,$(wildcard userspace/azconnectctl/*.c))
+RELAYD_SRC := $(filter-out %/main.c,$(wildcard userspace/relayd/*.c))
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(UNIT_SRC))
+GUEST_TOOLS := $(BUILD)/bin/azc-nltest $(BUILD)/bin/azc-tlsprobe \
+	       $(BUILD)/bin/azc-linkprobe
+# $(call objs,FLAVOUR,SOURCES)
+objs = $(patsubst %.c,$(BUILD)/$(1)/%.o,$(2))
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/san/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) $(SAN_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/fz/%.o: %.c
+	@mkdir -p $(@D)
+	$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined \
+		-MMD -MP -c -o $@ $<
+
+# $(1): flavour; libazc.a, libctl.a and librelayd.a of that flavour
+define user_archives
+$(BUILD)/$(1)/libazc.a: $(call objs,$(1),$(LIB_SRC))
+	@rm -f $$@
+	$$(AR) rcs $$@ $$^
+$(BUILD)/$(1)/libctl.a: $(call objs,$(1),$(CTL_SRC))
+	@rm -f $$@
+	$$(AR) rcs $$@ $$^
+$(BUILD)/$(1)/librelayd.a: $(call objs,$(1),$(RELAYD_SRC))
+	@rm -f $$@
+	$$(AR) rcs $$@ $$^
+endef
+$(foreach f,obj san fz,$(eval $(call user_archives,$(f))))
+
+# Program code first, then the library it uses.
+USER_LIBS = $(BUILD)/$(1)/librelayd.a $(BUILD)/$(1)/libctl.a $(BUILD)/$(1)/libazc.a
+
 userspace: $(BUILD)/bin/azconnectctl $(BUILD)/bin/azconnect-relayd $(GUEST_TOOLS)
 
-$(BUILD)/bin/azconnectctl: $(CTL_SRC) $(ULIB_HDR)
+$(BUILD)/bin/azconnectctl: $(BUILD)/obj/userspace/azconnectctl/main.o \
+		$(BUILD)/obj/libctl.a $(BUILD)/obj/libazc.a
 	@mkdir -p $(@D)
-	$(CC) $(USER_CFLAGS) -o $@ $(CTL_SRC) $(USER_LDFLAGS) $(NL_LIBS)
+	$(CC) $(USER_CFLAGS) -o $@ $^ $(USER_LDFLAGS) $(NL_LIBS)
 
-RELAYD_SRC := $(wildcard userspace/relayd/*.c) $(ULIB_SRC)
-
-$(BUILD)/bin/azconnect-relayd: $(RELAYD_SRC) $(ULIB_HDR) $(wildcard userspace/relayd/*.h)
+$(BUILD)/bin/azconnect-relayd: $(BUILD)/obj/userspace/relayd/main.o \
+		$(BUILD)/obj/librelayd.a $(BUILD)/obj/libazc.a
 	@mkdir -p $(@D)
-	$(CC) $(USER_CFLAGS) -o $@ $(RELAYD_SRC) $(USER_LDFLAGS) $(NL_LIBS)
+	$(CC) $(USER_CFLAGS) -o $@ $^ $(USER_LDFLAGS) $(NL_LIBS)
 
 # Test helpers run in the guest.
-$(BUILD)/bin/azc-%: tests/tools/azc-%.c $(ULIB_SRC) $(ULIB_HDR)
+$(BUILD)/bin/azc-%: $(BUILD)/obj/tests/tools/azc-%.o $(BUILD)/obj/libazc.a
 	@mkdir -p $(@D)
-	$(CC) $(USER_CFLAGS) -o $@ $< $(ULIB_SRC) $(USER_LDFLAGS) $(NL_LIBS)
+	$(CC) $(USER_CFLAGS) -o $@ $^ $(USER_LDFLAGS) $(NL_LIBS)
 
-# Host unit tests: sanitizers on, cmocka.
+# Host unit tests: sanitizers on, cmocka; they may test either program's code.
 unit: $(UNIT_BIN)
 
-$(BUILD)/unit/%: tests/unit/%.c $(ULIB_SRC) $(ULIB_HDR) $(UNIT_HDR)
+$(BUILD)/unit/%: $(BUILD)/san/tests/unit/%.o $(call USER_LIBS,san)
 	@mkdir -p $(@D)
-	$(CC) $(USER_CFLAGS) $(SAN_CFLAGS) -o $@ $< $(ULIB_SRC) \
-		$(USER_LDFLAGS) $(NL_LIBS) -lcmocka
+	$(CC) $(USER_CFLAGS) $(SAN_CFLAGS) -o $@ $^ $(USER_LDFLAGS) $(NL_LIBS) \
+		-lcmocka
 
 # libFuzzer targets: a short run is part of make check, a long one is
 # "make fuzz" (FUZZ_SECONDS per target).
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRC))
 FUZZ_SECONDS ?= 600
-CLANG ?= clang
 
 fuzz-build: $(FUZZ_BIN)
 
-$(BUILD)/fuzz/%: tests/fuzz/%.c $(ULIB_SRC) $(ULIB_HDR)
+$(BUILD)/fuzz/%: $(BUILD)/fz/tests/fuzz/%.o $(call USER_LIBS,fz)
 	@mkdir -p $(@D)
-	$(CLANG) $(filter-out -D_FORTIFY_SOURCE=2,$(USER_CFLAGS)) -O1 -g \
-		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-		-o $@ $< $(ULIB_SRC) $(USER_LDFLAGS) $(NL_LIBS)
+	$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ $^ \
+		$(USER_LDFLAGS) $(NL_LIBS)
+
+-include $(shell find $(BUILD)/obj $(BUILD)/san $(BUILD)/fz -name '*.d' 2>/dev/null)
 
 fuzz: fuzz-build
 	@$(TOP)/tests/fuzz/run $(FUZZ_SECONDS)

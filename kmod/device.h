@@ -9,25 +9,25 @@
 #include <linux/xarray.h>
 #include <net/gro_cells.h>
 #include "uapi/azconnect.h"
+#include "proto/ppp.h"
 
 struct azc_link;
 
 /*
  * IPv6 rides in PPP (4-byte header: FF 03 00 57) inside an SSTP data packet
- * (4-byte header) whose 12-bit length covers the whole packet.
+ * (4-byte header) whose 12-bit length covers the whole packet: the MTU is
+ * PPP's negotiable MRU, from the IPv6 minimum to what that length leaves.
  */
-#define AZC_SSTP_HLEN		4
-#define AZC_PPP_HLEN		4
-#define AZC_ENCAP_HLEN		(AZC_SSTP_HLEN + AZC_PPP_HLEN)
-#define AZC_MIN_MTU		1280	/* IPv6 minimum link MTU */
-#define AZC_MAX_MTU		(AZCONNECT_SSTP_MAX_LEN - AZC_ENCAP_HLEN)
+#define AZC_ENCAP_HLEN		(AZC_SSTP_HDR_LEN + AZC_PPP_HDR_LEN)
+#define AZC_MIN_MTU		AZC_PPP_MRU_MIN
+#define AZC_MAX_MTU		AZC_PPP_MRU_MAX
 /*
  * Default MTU: PPP's default MRU (RFC 1661), which every SSTP peer takes
  * without negotiation. SSTP rides a TCP stream, so the path's MTU does not
  * bound it; bigger packets mean fewer TLS records per byte, and
  * scripts/bench measured 1500 ahead of 1400 and 1280.
  */
-#define AZC_DEFAULT_MTU		1500
+#define AZC_DEFAULT_MTU		AZC_PPP_DEFAULT_MRU
 
 #define AZC_IID_HASH_BITS	8
 

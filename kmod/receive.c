@@ -127,8 +127,8 @@ static void azc_rx_packet(struct azc_link *link, const u8 *pkt,
 		azc_rx_ctrl(link, AZCONNECT_CTRL_KIND_SSTP, pkt, len);
 		return;
 	}
-	pkt += AZC_SSTP_HLEN;
-	len -= AZC_SSTP_HLEN;
+	pkt += AZC_SSTP_HDR_LEN;
+	len -= AZC_SSTP_HDR_LEN;
 	if (azc_ppp_frame_decode(pkt, len, &f)) {
 		azc_rx_error(link, AZC_DROP_RX_BAD_PPP);
 		return;

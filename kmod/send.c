@@ -46,8 +46,8 @@ static int azc_encap(struct sk_buff *skb)
 	if (skb_cow_head(skb, AZC_ENCAP_HLEN))
 		return -ENOMEM;
 	skb_push(skb, AZC_ENCAP_HLEN);
-	azc_sstp_enc_data_hdr(skb->data, AZC_SSTP_HLEN, AZC_PPP_HLEN + len);
-	azc_ppp_put_hdr(skb->data + AZC_SSTP_HLEN, AZC_PPP_HLEN, AZC_PPP_IPV6);
+	azc_sstp_enc_data_hdr(skb->data, AZC_SSTP_HDR_LEN, AZC_PPP_HDR_LEN + len);
+	azc_ppp_put_hdr(skb->data + AZC_SSTP_HDR_LEN, AZC_PPP_HDR_LEN, AZC_PPP_IPV6);
 	return 0;
 }
 

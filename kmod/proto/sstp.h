@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * SSTP packets (MS-SSTP 2.2): header, control messages and attributes.
+ * SSTP packet framing (MS-SSTP 2.2): the 4-byte header that every packet
+ * starts with, for the kernel's data path and user space alike. Control
+ * messages are user space's: userspace/lib/engine/sstp_ctrl.h.
  *
  * Decoders take one whole packet and never read outside it. Functions
  * returning int give a length or 0 on success and a negative
@@ -15,63 +17,10 @@
 #define AZC_SSTP_VERSION		0x10
 #define AZC_SSTP_HDR_LEN		4
 #define AZC_SSTP_CTRL_HDR_LEN		8
-#define AZC_SSTP_ATTR_HDR_LEN		4
 #define AZC_SSTP_MAX_LEN		4095
 #define AZC_SSTP_MAX_DATA		(AZC_SSTP_MAX_LEN - AZC_SSTP_HDR_LEN)
-
-/* Message types (2.2.3) */
-#define AZC_SSTP_MSG_CALL_CONNECT_REQUEST	0x0001
-#define AZC_SSTP_MSG_CALL_CONNECT_ACK		0x0002
-#define AZC_SSTP_MSG_CALL_CONNECT_NAK		0x0003
-#define AZC_SSTP_MSG_CALL_CONNECTED		0x0004
-#define AZC_SSTP_MSG_CALL_ABORT			0x0005
-#define AZC_SSTP_MSG_CALL_DISCONNECT		0x0006
-#define AZC_SSTP_MSG_CALL_DISCONNECT_ACK	0x0007
-#define AZC_SSTP_MSG_ECHO_REQUEST		0x0008
-#define AZC_SSTP_MSG_ECHO_RESPONSE		0x0009
-
-/* Attribute IDs (2.2.4); 0 is SSTP_ATTRIB_NO_ERROR in a Status Info */
-#define AZC_SSTP_ATTR_NO_ERROR			0x00
-#define AZC_SSTP_ATTR_ENCAPSULATED_PROTOCOL_ID	0x01
-#define AZC_SSTP_ATTR_STATUS_INFO		0x02
-#define AZC_SSTP_ATTR_CRYPTO_BINDING		0x03
-#define AZC_SSTP_ATTR_CRYPTO_BINDING_REQ	0x04
-
-/* Attribute lengths, 4-byte attribute header included */
-#define AZC_SSTP_ATTR_PROTO_LEN		6
-#define AZC_SSTP_ATTR_STATUS_MIN	12
-#define AZC_SSTP_ATTR_CB_REQ_LEN	40
-#define AZC_SSTP_ATTR_CB_LEN		104
-
-#define AZC_SSTP_PROTO_PPP		0x0001
-
-/* Crypto binding hash protocols: bitmask in the request, value in reply */
-#define AZC_SSTP_HASH_SHA1		0x01
-#define AZC_SSTP_HASH_SHA256		0x02
-
-#define AZC_SSTP_NONCE_LEN		32
-#define AZC_SSTP_HASH_LEN		32
-
-/* CALL_CONNECTED: whole message length and where the compound MAC is */
-#define AZC_SSTP_CONNECTED_LEN		112
-#define AZC_SSTP_CONNECTED_MAC_OFF	80
-
-/* Largest AttribValue this code sends in a Status Info */
-#define AZC_SSTP_STATUS_VALUE_MAX	64
-
-/* Status Info status codes (2.2.8) */
-#define AZC_SSTP_STATUS_NO_ERROR			0x0
-#define AZC_SSTP_STATUS_DUPLICATE_ATTRIBUTE		0x1
-#define AZC_SSTP_STATUS_UNRECOGNIZED_ATTRIBUTE		0x2
-#define AZC_SSTP_STATUS_INVALID_ATTRIB_VALUE_LENGTH	0x3
-#define AZC_SSTP_STATUS_VALUE_NOT_SUPPORTED		0x4
-#define AZC_SSTP_STATUS_UNACCEPTED_FRAME_RECEIVED	0x5
-#define AZC_SSTP_STATUS_RETRY_COUNT_EXCEEDED		0x6
-#define AZC_SSTP_STATUS_INVALID_FRAME_RECEIVED		0x7
-#define AZC_SSTP_STATUS_NEGOTIATION_TIMEOUT		0x8
-#define AZC_SSTP_STATUS_ATTRIB_NOT_SUPPORTED_IN_MSG	0x9
-#define AZC_SSTP_STATUS_REQUIRED_ATTRIBUTE_MISSING	0xa
-#define AZC_SSTP_STATUS_STATUS_INFO_NOT_SUPPORTED_IN_MSG 0xb
+#define AZC_SSTP_LEN_MASK		0x0fff
+#define AZC_SSTP_C_BIT			0x01
 
 enum azc_sstp_err {
 	AZC_SSTP_OK,
@@ -101,45 +50,6 @@ struct azc_sstp_hdr {
 	u16 len;			/* whole packet, header included */
 };
 
-struct azc_sstp_status_info {
-	u8 attr_id;			/* attribute the status is about */
-	u32 status;
-	const u8 *value;		/* points into the decoded packet */
-	u16 value_len;
-};
-
-struct azc_sstp_crypto_binding_req {
-	u8 hash_bitmask;
-	u8 nonce[AZC_SSTP_NONCE_LEN];
-};
-
-struct azc_sstp_crypto_binding {
-	u8 hash_proto;
-	u8 nonce[AZC_SSTP_NONCE_LEN];
-	u8 cert_hash[AZC_SSTP_HASH_LEN];
-	u8 mac[AZC_SSTP_HASH_LEN];
-};
-
-struct azc_sstp_ctrl {
-	u16 type;
-	u16 num_attrs;
-	u32 present;			/* BIT(attribute id) of those seen */
-	u16 proto_id;
-	unsigned int n_status;		/* NAK may carry several */
-	struct azc_sstp_status_info status;	/* the first one */
-	struct azc_sstp_crypto_binding_req cb_req;
-	struct azc_sstp_crypto_binding cb;
-	/* On an attribute error: the offending attribute, for a Status Info */
-	u8 err_attr_id;
-	const u8 *err_attr_value;
-	u16 err_attr_len;
-};
-
-const char *azc_sstp_strerror(int err);
-/* MS-SSTP status code for a decode error, or -1 if none applies */
-int azc_sstp_err_status(int err);
-const char *azc_sstp_msg_name(u16 type);
-
 /*
  * Stream reassembly: given the first @avail bytes of the next packet,
  * returns the packet's total length (more than @avail: read more; 4 when
@@ -151,27 +61,10 @@ int azc_sstp_frame_need(const u8 *buf, size_t avail);
 /* Header of exactly one packet of @len bytes. */
 int azc_sstp_hdr_decode(const u8 *buf, size_t len, struct azc_sstp_hdr *hdr);
 
-/* One whole control packet into @msg. */
-int azc_sstp_ctrl_decode(const u8 *buf, size_t len, struct azc_sstp_ctrl *msg);
+/* Writes the header of a packet of @len bytes, control or data. */
+void azc_sstp_put_hdr(u8 *buf, bool control, u16 len);
 
 /* Data packet: writes the 4-byte header for @payload_len bytes of PPP. */
 int azc_sstp_enc_data_hdr(u8 *buf, size_t size, size_t payload_len);
-
-/* Control messages; each returns the number of bytes written. */
-int azc_sstp_enc_connect_request(u8 *buf, size_t size);
-int azc_sstp_enc_connect_ack(u8 *buf, size_t size, u8 hash_bitmask,
-			     const u8 *nonce);
-int azc_sstp_enc_connect_nak(u8 *buf, size_t size,
-			     const struct azc_sstp_status_info *si);
-int azc_sstp_enc_connected(u8 *buf, size_t size,
-			   const struct azc_sstp_crypto_binding *cb);
-/* @si may be NULL for no attribute (the spec says SHOULD have one) */
-int azc_sstp_enc_abort(u8 *buf, size_t size,
-		       const struct azc_sstp_status_info *si);
-int azc_sstp_enc_disconnect(u8 *buf, size_t size,
-			    const struct azc_sstp_status_info *si);
-int azc_sstp_enc_disconnect_ack(u8 *buf, size_t size);
-int azc_sstp_enc_echo_request(u8 *buf, size_t size);
-int azc_sstp_enc_echo_response(u8 *buf, size_t size);
 
 #endif /* _AZC_PROTO_SSTP_H */

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sstp_http.h"
+#include "engine/sstp_http.h"
 
 #define CHECK(cond)							\
 	do {								\

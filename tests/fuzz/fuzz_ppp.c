@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * libFuzzer target: a PPP frame as carried in an SSTP data packet; its
- * control packet, LCP/IPCP/IPV6CP options, MS-CHAPv2 and PAP messages.
+ * control packet, LCP/IPCP/IPV6CP options, and MS-CHAPv2 messages.
  * What decodes is re-encoded and compared with the input.
  */
 
@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "proto/ppp_auth.h"
+#include "engine/chap.h"
 
 #define CHECK(cond)							\
 	do {								\
@@ -148,25 +148,6 @@ static void chap(const struct azc_ppp_cp *cp)
 	}
 }
 
-static void pap(const struct azc_ppp_cp *cp)
-{
-	struct azc_pap_request r;
-	const u8 *msg;
-	u8 msg_len;
-	int n;
-
-	if (!azc_pap_dec_request(cp, &r)) {
-		n = azc_pap_enc_request(out, sizeof(out), cp->id, &r);
-		CHECK(n == AZC_PPP_HDR_LEN + cp->len &&
-		      !memcmp(out + 8, cp->data, cp->data_len));
-	}
-	if (!azc_pap_dec_reply(cp, &msg, &msg_len)) {
-		n = azc_pap_enc_reply(out, sizeof(out), cp->code, cp->id, msg,
-				      msg_len);
-		CHECK(n == 9 + msg_len && !memcmp(out + 9, msg, msg_len));
-	}
-}
-
 /* Rejecting the frame, as a peer that does not know it would. */
 static void rejects(const struct azc_ppp_frame *f, const struct azc_ppp_cp *cp,
 		    size_t mru)
@@ -230,9 +211,6 @@ static void frame(const u8 *buf, size_t size)
 	switch (f.proto) {
 	case AZC_PPP_CHAP:
 		chap(&cp);
-		return;
-	case AZC_PPP_PAP:
-		pap(&cp);
 		return;
 	}
 	if (cp.code >= AZC_PPP_CONF_REQ && cp.code <= AZC_PPP_CONF_REJ)

@@ -17,8 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "proto/sstp.h"
-#include "sess.h"
+#include "engine/sstp_ctrl.h"
+#include "engine/sess.h"
 
 #define CHECK(cond)							\
 	do {								\
@@ -69,8 +69,7 @@ static void fz_rx(void *ctx, const uint8_t *pkt, size_t len)
 	CHECK(len <= 4091 && (len == 0 || pkt));
 }
 
-static struct azc_sess *fz_new(struct fz *f, enum azc_sess_role role,
-			       unsigned int auth)
+static struct azc_sess *fz_new(struct fz *f, enum azc_sess_role role)
 {
 	struct azc_sess_cfg c = {
 		.role = role,
@@ -79,7 +78,6 @@ static struct azc_sess *fz_new(struct fz *f, enum azc_sess_role role,
 		.host = "relay",
 		.cert_der = cert,
 		.cert_der_len = sizeof(cert),
-		.auth = auth,
 		.ctx = f,
 		.lookup_secret = fz_lookup,
 		.rx_ipv6 = fz_rx,
@@ -150,8 +148,7 @@ static void single(const uint8_t *data, size_t size, uint8_t mode)
 	int64_t t;
 	int i;
 
-	s = fz_new(&f, server ? AZC_SESS_SERVER : AZC_SESS_CLIENT,
-		   mode & 0x80 ? AZC_SESS_AUTH_PAP : 0);
+	s = fz_new(&f, server ? AZC_SESS_SERVER : AZC_SESS_CLIENT);
 	if (!server)
 		feed(s, (const uint8_t *)http_200, sizeof(http_200) - 1,
 		     sizeof(http_200), &now);
@@ -208,7 +205,6 @@ static void pair(const uint8_t *data, size_t size, uint8_t mode)
 	struct fz fc = { .rng = 1 }, fs = { .rng = 2 };
 	size_t chunk = 1 + (mode >> 2) * 61, i, pc = 0, ps = 0;
 	struct azc_sess *c, *s;
-	unsigned int auth = mode & 1 ? AZC_SESS_AUTH_PAP : 0;
 	int64_t now = 0, t;
 	int rounds;
 
@@ -218,8 +214,8 @@ static void pair(const uint8_t *data, size_t size, uint8_t mode)
 		m->off = data[0] | data[1] << 8;
 		m->x = data[2];
 	}
-	c = fz_new(&fc, AZC_SESS_CLIENT, auth);
-	s = fz_new(&fs, AZC_SESS_SERVER, auth);
+	c = fz_new(&fc, AZC_SESS_CLIENT);
+	s = fz_new(&fs, AZC_SESS_SERVER);
 	/* Until quiet, then the next timer; a few dozen timer rounds */
 	for (rounds = 0; rounds < 64; rounds++) {
 		for (;;) {

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "proto/sstp.h"
+#include "engine/sstp_ctrl.h"
 
 #define CHECK(cond)							\
 	do {								\

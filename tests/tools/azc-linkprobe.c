@@ -56,8 +56,8 @@
 #include <netlink/msg.h>
 
 #include "uapi/azconnect.h"
-#include "nllink.h"
-#include "tls.h"
+#include "kernel/nllink.h"
+#include "tls/tls.h"
 
 #define TIMEOUT_MS	60000
 
@@ -236,11 +236,6 @@ static void print_error(struct nlmsghdr *nlh)
 	       strerror(-e->error));
 }
 
-static const char *const reasons[] = {
-	"userspace", "teardown", "peer-closed", "transport-error",
-	"tls-alert", "keepalive-timeout", "protocol-error",
-};
-
 static void print_link(struct nlattr *nest)
 {
 	static const char *const names[] = {
@@ -308,8 +303,7 @@ static int on_msg(struct nl_msg *msg, void *arg)
 			break;
 		print_link(tb[AZCONNECT_A_LINK]);
 		r = nla_get_u32(l[AZCONNECT_A_LINK_DOWN_REASON]);
-		printf("down %s\n", r < sizeof(reasons) / sizeof(reasons[0]) ?
-		       reasons[r] : "?");
+		printf("down %s\n", azc_link_down_reason_name(r));
 		done = true;
 		break;
 	case AZCONNECT_CMD_LINK_NEW:

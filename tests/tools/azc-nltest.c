@@ -24,7 +24,8 @@
 #include <string.h>
 
 #include "uapi/azconnect.h"
-#include "nl.h"
+#include "base/util.h"
+#include "kernel/nl.h"
 
 static const char *const cmd_names[] = {
 	[AZCONNECT_CMD_DEV_GET] = "dev-get",
@@ -41,7 +42,7 @@ static int parse_cmd(const char *s)
 	char *end;
 	long v;
 
-	for (i = 0; i < sizeof(cmd_names) / sizeof(cmd_names[0]); i++)
+	for (i = 0; i < AZC_ARRAY_SIZE(cmd_names); i++)
 		if (cmd_names[i] && !strcmp(s, cmd_names[i]))
 			return (int)i;
 	v = strtol(s, &end, 0);
@@ -154,7 +155,7 @@ int main(int argc, char **argv)
 			continue;
 		}
 		if (sscanf(argv[i], "nest:%d", &id) == 1) {
-			if (depth == (int)(sizeof(nests) / sizeof(nests[0])))
+			if (depth == (int)(AZC_ARRAY_SIZE(nests)))
 				goto usage_err;
 			nests[depth] = nla_nest_start(msg, id);
 			if (!nests[depth++])

@@ -42,7 +42,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "tls.h"
+#include "tls/tls.h"
 
 #define TIMEOUT_MS	60000	/* TCG guests are slow */
 #define MAX_NAMES	8

@@ -14,7 +14,8 @@
 #include <cmocka.h>
 #include <errno.h>
 
-#include "config.h"
+#include "azconnectctl/ctl_cfg.h"
+#include "relayd/relayd_cfg.h"
 
 static int relay_parse(const char *text, struct azc_relay_cfg *c, char *err)
 {

@@ -16,7 +16,7 @@
 #include "testutil.h"
 #include <errno.h>
 
-#include "cryptobind.h"
+#include "engine/cryptobind.h"
 
 /* MS-SSTP 4.7: the client's MS-CHAPv2 start keys and CALL_CONNECTED */
 #define SEND_KEY "2A1BB40D55AB0F5EF32F06F2B3CC73C4"

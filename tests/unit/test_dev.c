@@ -14,7 +14,7 @@
 #include <netlink/genl/genl.h>
 
 #include "uapi/azconnect.h"
-#include "dev.h"
+#include "kernel/dev.h"
 
 struct dev_attrs {
 	bool ifindex, ifname, nest;

@@ -17,8 +17,8 @@
 #include <cmocka.h>
 
 #include "uapi/azconnect.h"
-#include "kframe.h"
-#include "sstp_http.h"
+#include "engine/kframe.h"
+#include "engine/sstp_http.h"
 #include "testutil.h"
 
 #define T0 50000

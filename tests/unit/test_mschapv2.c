@@ -16,7 +16,7 @@
 #include <errno.h>
 #include <openssl/provider.h>
 
-#include "mschapv2.h"
+#include "engine/mschapv2.h"
 
 /* RFC 2759 9.2 */
 #define USER "User"

@@ -9,7 +9,7 @@
 #include <cmocka.h>
 #include <linux/netlink.h>
 
-#include "nl.h"
+#include "kernel/nl.h"
 
 /* Build an NLMSG_ERROR the way the kernel does, into @buf. */
 static struct nlmsghdr *build_err(char *buf, size_t size, int error, bool capped,

@@ -11,7 +11,7 @@
 #include <netlink/attr.h>
 #include <netlink/genl/genl.h>
 
-#include "nllink.h"
+#include "kernel/nllink.h"
 
 #define FAMILY	0x20
 
@@ -116,6 +116,33 @@ static void test_reason_names(void **state)
 	assert_string_equal(azc_link_down_reason_name(99), "unknown");
 }
 
+/* The counters as status and the relay's log show them. */
+static void test_format_counters(void **state)
+{
+	struct azc_link_info l = {
+		.rx_packets = 5, .rx_bytes = 600, .rx_errors = 1,
+		.rx_dropped = 2, .tx_packets = 7, .tx_bytes = 800,
+		.tx_dropped = 3, .last_error = ECONNRESET,
+	};
+	char buf[512], small[32];
+
+	(void)state;
+	l.drops[0] = 1;				/* rx_bad_sstp */
+	l.drops[AZC_LINK_DROPS - 1] = 3;	/* tx_send_error */
+	azc_link_format_counters(&l, " ", buf, sizeof(buf));
+	assert_string_equal(buf,
+			    "rx_packets=5 rx_bytes=600 rx_errors=1 rx_dropped=2 tx_packets=7 tx_bytes=800 tx_dropped=3 drop_rx_bad_sstp=1 drop_tx_send_error=3 last_error=Connection reset by peer");
+	memset(&l, 0, sizeof(l));
+	azc_link_format_counters(&l, "\n", buf, sizeof(buf));
+	assert_string_equal(buf,
+			    "rx_packets=0\nrx_bytes=0\nrx_errors=0\nrx_dropped=0\ntx_packets=0\ntx_bytes=0\ntx_dropped=0");
+	/* Truncated, never past the buffer */
+	l.drops[1] = 9;
+	l.last_error = EPIPE;
+	azc_link_format_counters(&l, " ", small, sizeof(small));
+	assert_int_equal(strlen(small), sizeof(small) - 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -123,6 +150,7 @@ int main(void)
 		cmocka_unit_test(test_link_without_id),
 		cmocka_unit_test(test_ctrl_ntf),
 		cmocka_unit_test(test_reason_names),
+		cmocka_unit_test(test_format_counters),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -11,7 +11,7 @@
 
 #include "testutil.h"
 
-#include "proto/ppp.h"
+#include "engine/ppp_cp.h"
 
 /* pppd's first LCP Configure-Request: ACCM, magic, PFC, ACFC */
 #define PPPD_LCP_REQ "ff 03 c0 21 01 01 00 14 02 06 00 00 00 00 " \

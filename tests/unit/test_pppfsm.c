@@ -14,7 +14,7 @@
 
 #include <cmocka.h>
 
-#include "pppfsm.h"
+#include "engine/pppfsm.h"
 
 #define MAXQ 64
 

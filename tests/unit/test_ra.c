@@ -13,8 +13,8 @@
 
 #include <cmocka.h>
 
-#include "ra.h"
-#include "ula.h"
+#include "relayd/ra.h"
+#include "relayd/ula.h"
 #include "testutil.h"
 
 static void test_ra_bytes(void **state)

@@ -18,12 +18,12 @@
 #include <cmocka.h>
 #include <errno.h>
 
-#include "cryptobind.h"
-#include "mschapv2.h"
-#include "proto/ppp_auth.h"
-#include "proto/sstp.h"
-#include "sess.h"
-#include "sstp_http.h"
+#include "engine/cryptobind.h"
+#include "engine/mschapv2.h"
+#include "engine/chap.h"
+#include "engine/sstp_ctrl.h"
+#include "engine/sess.h"
+#include "engine/sstp_http.h"
 
 #define T0 100000
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -313,14 +313,11 @@ static void check_connected(struct ep *c, struct ep *sv, unsigned int auth,
 	assert_int_equal(si->hash_proto, hash);
 	assert_int_equal(ci->local_magic, si->peer_magic);
 	assert_int_equal(ci->peer_magic, si->local_magic);
-	/* Both hold the same HLAK: MS-CHAPv2 keys, or zeros for PAP */
+	/* Both hold the same HLAK, from the MS-CHAPv2 keys */
 	assert_int_equal(azc_sess_hlak(c->s, hc), 0);
 	assert_int_equal(azc_sess_hlak(sv->s, hs), 0);
 	assert_memory_equal(hc, hs, 32);
-	if (auth == AZC_SESS_AUTH_PAP)
-		assert_memory_equal(hc, zero, 32);
-	else
-		assert_memory_not_equal(hc, zero, 32);
+	assert_memory_not_equal(hc, zero, 32);
 	assert_int_equal(ci->rx_data_dropped, 0);
 	assert_int_equal(si->rx_data_dropped, 0);
 }
@@ -425,65 +422,6 @@ static void test_connect_sha1(void **state)
 	ep_free(&sv);
 }
 
-static void test_connect_pap(void **state)
-{
-	struct ep c, sv;
-	struct azc_sess_cfg cc, sc;
-	struct pipe p;
-
-	(void)state;
-	/* PAP on both sides */
-	cc = client_cfg(&c);
-	sc = server_cfg(&sv);
-	cc.auth = sc.auth = AZC_SESS_AUTH_PAP;
-	connect_pair(&c, &sv, &cc, &sc, 3, 6, &p);
-	check_connected(&c, &sv, AZC_SESS_AUTH_PAP, AZC_SSTP_HASH_SHA256);
-	ep_free(&c);
-	ep_free(&sv);
-	/* PAP with SHA-1 */
-	cc = client_cfg(&c);
-	sc = server_cfg(&sv);
-	cc.auth = AZC_SESS_AUTH_PAP | AZC_SESS_AUTH_MSCHAPV2;
-	sc.auth = AZC_SESS_AUTH_PAP;
-	sc.hash_mask = AZC_SSTP_HASH_SHA1;
-	connect_pair(&c, &sv, &cc, &sc, 11, 7, &p);
-	check_connected(&c, &sv, AZC_SESS_AUTH_PAP, AZC_SSTP_HASH_SHA1);
-	ep_free(&c);
-	ep_free(&sv);
-	/* Both allowed: MS-CHAPv2 is preferred */
-	cc = client_cfg(&c);
-	sc = server_cfg(&sv);
-	cc.auth = sc.auth = AZC_SESS_AUTH_PAP | AZC_SESS_AUTH_MSCHAPV2;
-	connect_pair(&c, &sv, &cc, &sc, 13, 8, &p);
-	check_connected(&c, &sv, AZC_SESS_AUTH_MSCHAPV2, AZC_SSTP_HASH_SHA256);
-	ep_free(&c);
-	ep_free(&sv);
-	/* The relay prefers MS-CHAPv2, the client allows PAP only: Nak */
-	cc = client_cfg(&c);
-	sc = server_cfg(&sv);
-	cc.auth = AZC_SESS_AUTH_PAP;
-	sc.auth = AZC_SESS_AUTH_PAP | AZC_SESS_AUTH_MSCHAPV2;
-	connect_pair(&c, &sv, &cc, &sc, 17, 9, &p);
-	check_connected(&c, &sv, AZC_SESS_AUTH_PAP, AZC_SSTP_HASH_SHA256);
-	assert_true(logged(&c, "the relay asks for MS-CHAPv2, suggesting PAP"));
-	ep_free(&c);
-	ep_free(&sv);
-	/* No common method: the relay gives up with a clear reason */
-	cc = client_cfg(&c);
-	sc = server_cfg(&sv);
-	cc.auth = AZC_SESS_AUTH_PAP;
-	connect_pair(&c, &sv, &cc, &sc, 100, 10, &p);
-	run_to_end(&p);
-	assert_int_equal(azc_sess_state(sv.s), AZC_SESS_FAILED);
-	assert_int_equal(azc_sess_error(sv.s)->code, AZC_SESS_E_AUTH_METHOD);
-	assert_non_null(strstr(azc_sess_error(sv.s)->msg,
-			       "refuses every authentication protocol this relay allows (MS-CHAPv2; it asks for PAP)"));
-	assert_int_equal(azc_sess_state(c.s), AZC_SESS_FAILED);
-	assert_int_equal(azc_sess_error(c.s)->code, AZC_SESS_E_LCP);
-	ep_free(&c);
-	ep_free(&sv);
-}
-
 /* Different MRUs, a user name with a domain and a non-ASCII token */
 static void test_connect_mru_domain(void **state)
 {
@@ -578,19 +516,6 @@ static void test_unknown_name_and_pap_refused(void **state)
 	ep_free(&c);
 	ep_free(&sv);
 
-	cc = client_cfg(&c);
-	sc = server_cfg(&sv);
-	cc.auth = sc.auth = AZC_SESS_AUTH_PAP;
-	cc.secret = "token-web2";	/* same length, other bytes */
-	connect_pair(&c, &sv, &cc, &sc, 100, 16, &p);
-	run_to_end(&p);
-	assert_string_equal(azc_sess_error(sv.s)->msg,
-			    "PAP authentication failed for endpoint 'web1': wrong token");
-	assert_non_null(strstr(azc_sess_error(c.s)->msg,
-			       "the relay rejected the name or token (PAP: Authentication failure)"));
-	assert_int_equal(azc_sess_state(c.s), AZC_SESS_FAILED);
-	ep_free(&c);
-	ep_free(&sv);
 
 }
 
@@ -1121,7 +1046,6 @@ int main(void)
 		cmocka_unit_test(test_connect_mschapv2),
 		cmocka_unit_test(test_connect_random_chunks),
 		cmocka_unit_test(test_connect_sha1),
-		cmocka_unit_test(test_connect_pap),
 		cmocka_unit_test(test_connect_mru_domain),
 		cmocka_unit_test(test_wrong_token),
 		cmocka_unit_test(test_unknown_name_and_pap_refused),

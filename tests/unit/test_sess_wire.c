@@ -19,12 +19,12 @@
 #include <cmocka.h>
 #include <errno.h>
 
-#include "cryptobind.h"
-#include "mschapv2.h"
-#include "proto/ppp_auth.h"
-#include "proto/sstp.h"
-#include "sess.h"
-#include "sstp_http.h"
+#include "engine/cryptobind.h"
+#include "engine/mschapv2.h"
+#include "engine/chap.h"
+#include "engine/sstp_ctrl.h"
+#include "engine/sess.h"
+#include "engine/sstp_http.h"
 
 #define T0 5000
 
@@ -94,8 +94,7 @@ static void ep_rx(void *ctx, const uint8_t *pkt, size_t len)
 	e->rx_len = len;
 }
 
-static void ep_new(struct ep *e, enum azc_sess_role role, unsigned int auth,
-		   uint8_t hash)
+static void ep_new(struct ep *e, enum azc_sess_role role, uint8_t hash)
 {
 	struct azc_sess_cfg c = {
 		.role = role,
@@ -104,7 +103,6 @@ static void ep_new(struct ep *e, enum azc_sess_role role, unsigned int auth,
 		.host = "relay.example.net",
 		.cert_der = cert,
 		.cert_der_len = sizeof(cert),
-		.auth = auth,
 		.hash_mask = hash,
 		.ctx = e,
 		.log = ep_log,
@@ -305,6 +303,7 @@ static void test_client_vs_softether(void **state)
 	static const uint8_t chal[16] = { 0xc0, 0xff, 0xee, 0x01 };
 	static const uint8_t S[8] = { 0x02, 0xac, 0, 0, 0, 0, 0, 0x01 };
 	uint8_t req_eap[] = { 1, 4, 0x05, 0xdc, 3, 4, 0xc2, 0x27 };
+	uint8_t req_pap[] = { 1, 4, 0x05, 0xdc, 3, 4, 0xc0, 0x23 };
 	uint8_t req_ms[] = { 1, 4, 0x05, 0xdc, 3, 5, 0xc2, 0x23, 0x81 };
 	uint8_t nak_auth[] = { 3, 5, 0xc2, 0x23, 0x81 };
 	uint8_t buf[512], h[16], nt[24], send[16], recv[16], hlak[32];
@@ -321,7 +320,7 @@ static void test_client_vs_softether(void **state)
 	struct ep e;
 
 	(void)state;
-	ep_new(&e, AZC_SESS_CLIENT, 0, 0);
+	ep_new(&e, AZC_SESS_CLIENT, 0);
 	out = azc_sess_out_peek(e.s, &n);
 	assert_true(n > 60 && !memcmp(out,
 				      "SSTP_DUPLEX_POST /sra_{BA195980-CD49-458b-9E23-C84EE0ADCD75}/ HTTP/1.1\r\nHost: relay.example.net\r\n",
@@ -342,13 +341,20 @@ static void test_client_vs_softether(void **state)
 	assert_memory_equal(p->cp.data, "\x01\x04\x05\xdc\x05\x06", 6);
 	assert_memory_equal(p->raw + 4, "\xff\x03\xc0\x21", 4);
 	keep(&cr, p);
-	/* The relay asks for EAP: Nak with MS-CHAPv2 */
+	/* The relay asks for EAP, then PAP: Nak with MS-CHAPv2 each time */
 	feed_cp(e.s, AZC_PPP_LCP, AZC_PPP_CONF_REQ, 1, req_eap,
 		sizeof(req_eap));
 	assert_int_equal(collect(e.s), 1);
 	p = find_cp(AZC_PPP_LCP, AZC_PPP_CONF_NAK);
 	assert_int_equal(p->cp.id, 1);
 	assert_cp_data(p, nak_auth, sizeof(nak_auth));
+	feed_cp(e.s, AZC_PPP_LCP, AZC_PPP_CONF_REQ, 7, req_pap,
+		sizeof(req_pap));
+	assert_int_equal(collect(e.s), 1);
+	p = find_cp(AZC_PPP_LCP, AZC_PPP_CONF_NAK);
+	assert_int_equal(p->cp.id, 7);
+	assert_cp_data(p, nak_auth, sizeof(nak_auth));
+	assert_true(logged(&e, "the relay asks for PAP, suggesting MS-CHAPv2"));
 	/* Rejects our magic number: a new request without it */
 	feed_cp(e.s, AZC_PPP_LCP, AZC_PPP_CONF_REJ, cr.cp.id,
 		cr.cp.data + 4, 6);
@@ -446,7 +452,7 @@ static void pppd_until_lcp(struct ep *e, uint8_t *nonce, struct pk *srv_req)
 	struct pk *p;
 	size_t n;
 
-	ep_new(e, AZC_SESS_SERVER, 0, 0);
+	ep_new(e, AZC_SESS_SERVER, 0);
 	feed(e->s, sstpc_request, sizeof(sstpc_request) - 1);
 	/* One response, few headers, nothing after it */
 	out = azc_sess_out_peek(e->s, &n);
@@ -633,7 +639,7 @@ static void test_server_lcp_rejects(void **state)
 	struct pk *p;
 
 	(void)state;
-	ep_new(&e, AZC_SESS_SERVER, 0, 0);
+	ep_new(&e, AZC_SESS_SERVER, 0);
 	feed(e.s, sstpc_request, sizeof(sstpc_request) - 1);
 	feed(e.s, connect_req, sizeof(connect_req));
 	collect(e.s);
@@ -669,7 +675,7 @@ static void test_server_lcp_naks(void **state)
 	int k;
 
 	(void)state;
-	ep_new(&e, AZC_SESS_SERVER, 0, 0);
+	ep_new(&e, AZC_SESS_SERVER, 0);
 	feed(e.s, sstpc_request, sizeof(sstpc_request) - 1);
 	feed(e.s, connect_req, sizeof(connect_req));
 	collect(e.s);
@@ -691,34 +697,42 @@ static void test_server_lcp_naks(void **state)
 	assert_int_equal(azc_sess_state(e.s), AZC_SESS_CLOSING);
 	assert_int_equal(azc_sess_error(e.s)->code, AZC_SESS_E_AUTH_METHOD);
 	assert_string_equal(azc_sess_error(e.s)->msg,
-			    "the client refuses every authentication protocol this relay allows (MS-CHAPv2; it asks for EAP)");
+			    "the client refuses MS-CHAPv2, the only authentication protocol this relay allows (it asks for EAP)");
 	/* A Terminate-Request went out, then CALL_DISCONNECT */
 	assert_int_equal(collect(e.s), 2);
 	assert_int_equal(pks[0].cp.code, AZC_PPP_TERM_REQ);
 	find_ctrl(AZC_SSTP_MSG_CALL_DISCONNECT);
 	azc_sess_free(e.s);
 
-	/* PAP allowed too: the Nak moves to PAP; a Reject ends it */
-	ep_new(&e, AZC_SESS_SERVER,
-	       AZC_SESS_AUTH_MSCHAPV2 | AZC_SESS_AUTH_PAP, 0);
+	/* A Nak asking for PAP: refused as well (PAP is never offered) */
+	ep_new(&e, AZC_SESS_SERVER, 0);
 	feed(e.s, sstpc_request, sizeof(sstpc_request) - 1);
 	feed(e.s, connect_req, sizeof(connect_req));
 	collect(e.s);
 	p = find_cp(AZC_PPP_LCP, AZC_PPP_CONF_REQ);
+	assert_memory_equal(p->cp.data + 4, "\x03\x05\xc2\x23\x81", 5);
 	feed_cp(e.s, AZC_PPP_LCP, AZC_PPP_CONF_NAK, p->cp.id,
-		"\x03\x04\xc2\x27", 4);
-	assert_int_equal(collect(e.s), 1);
-	p = find_cp(AZC_PPP_LCP, AZC_PPP_CONF_REQ);
-	assert_memory_equal(p->cp.data + 4, "\x03\x04\xc0\x23", 4);
-	feed_cp(e.s, AZC_PPP_LCP, AZC_PPP_CONF_REJ, p->cp.id,
 		"\x03\x04\xc0\x23", 4);
+	assert_int_equal(azc_sess_error(e.s)->code, AZC_SESS_E_AUTH_METHOD);
+	assert_string_equal(azc_sess_error(e.s)->msg,
+			    "the client refuses MS-CHAPv2, the only authentication protocol this relay allows (it asks for PAP)");
+	azc_sess_free(e.s);
+
+	/* A Reject of the Authentication-Protocol option ends it too */
+	ep_new(&e, AZC_SESS_SERVER, 0);
+	feed(e.s, sstpc_request, sizeof(sstpc_request) - 1);
+	feed(e.s, connect_req, sizeof(connect_req));
+	collect(e.s);
+	p = find_cp(AZC_PPP_LCP, AZC_PPP_CONF_REQ);
+	feed_cp(e.s, AZC_PPP_LCP, AZC_PPP_CONF_REJ, p->cp.id,
+		"\x03\x05\xc2\x23\x81", 5);
 	assert_int_equal(azc_sess_error(e.s)->code, AZC_SESS_E_AUTH_METHOD);
 	assert_non_null(strstr(azc_sess_error(e.s)->msg,
 			       "refuses to authenticate"));
 	azc_sess_free(e.s);
 
 	/* Looped back: the peer uses our magic number, again and again */
-	ep_new(&e, AZC_SESS_SERVER, 0, 0);
+	ep_new(&e, AZC_SESS_SERVER, 0);
 	feed(e.s, sstpc_request, sizeof(sstpc_request) - 1);
 	feed(e.s, connect_req, sizeof(connect_req));
 	collect(e.s);
@@ -841,7 +855,7 @@ static void test_server_ipv6cp_failures(void **state)
 
 static void after_http(struct ep *e, enum azc_sess_role role)
 {
-	ep_new(e, role, 0, 0);
+	ep_new(e, role, 0);
 	if (role == AZC_SESS_SERVER)
 		feed(e->s, sstpc_request, sizeof(sstpc_request) - 1);
 	else
@@ -1021,7 +1035,7 @@ static void test_http_refused(void **state)
 	size_t n;
 
 	(void)state;
-	ep_new(&e, AZC_SESS_SERVER, 0, 0);
+	ep_new(&e, AZC_SESS_SERVER, 0);
 	feed(e.s, "GET / HTTP/1.1\r\nHost: x\r\n\r\n", 27);
 	out = azc_sess_out_peek(e.s, &n);
 	assert_true(n > 20 && !memcmp(out, "HTTP/1.1 405 ", 13));
@@ -1029,7 +1043,7 @@ static void test_http_refused(void **state)
 	assert_int_equal(azc_sess_error(e.s)->code, AZC_SESS_E_HTTP);
 	azc_sess_free(e.s);
 
-	ep_new(&e, AZC_SESS_SERVER, 0, 0);
+	ep_new(&e, AZC_SESS_SERVER, 0);
 	memset(big, 'A', sizeof(big));
 	assert_int_equal(azc_sess_input(e.s, big, sizeof(big), T0),
 			 AZC_HTTP_MAX_HEADER);
@@ -1037,7 +1051,7 @@ static void test_http_refused(void **state)
 	assert_true(n > 20 && !memcmp(out, "HTTP/1.1 431 ", 13));
 	azc_sess_free(e.s);
 
-	ep_new(&e, AZC_SESS_CLIENT, 0, 0);
+	ep_new(&e, AZC_SESS_CLIENT, 0);
 	collect(e.s);
 	feed(e.s, "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n", 45);
 	assert_int_equal(azc_sess_state(e.s), AZC_SESS_FAILED);
@@ -1054,7 +1068,7 @@ static void test_pipelined(void **state)
 	size_t n = sizeof(sstpc_request) - 1;
 
 	(void)state;
-	ep_new(&e, AZC_SESS_SERVER, 0, 0);
+	ep_new(&e, AZC_SESS_SERVER, 0);
 	memcpy(buf, sstpc_request, n);
 	memcpy(buf + n, connect_req, sizeof(connect_req));
 	memcpy(buf + n + sizeof(connect_req), echo_req, sizeof(echo_req));
@@ -1116,9 +1130,9 @@ static void test_bad_config(void **state)
 	c.mru = 1000;
 	assert_null(azc_sess_new(&c));
 	c.mru = 0;
-	c.auth = 4;
+	c.hash_mask = 4;
 	assert_null(azc_sess_new(&c));
-	c.auth = 0;
+	c.hash_mask = 0;
 	c.cert_der = NULL;
 	assert_null(azc_sess_new(&c));
 	c.cert_der = cert;

@@ -11,7 +11,7 @@
 
 #include "testutil.h"
 
-#include "proto/sstp.h"
+#include "engine/sstp_ctrl.h"
 
 /* MS-SSTP 4.7 (Crypto Binding example): the messages on the wire. */
 #define SPEC_REQUEST "10 01 00 0E 00 01 00 01 00 01 00 06 00 01"

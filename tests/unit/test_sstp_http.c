@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "sstp_http.h"
+#include "engine/sstp_http.h"
 
 #define REQ_LINE "SSTP_DUPLEX_POST /sra_{BA195980-CD49-458b-9E23-C84EE0ADCD75}/ " \
 		 "HTTP/1.1\r\n"

@@ -36,8 +36,8 @@
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
 
-#include "tls.h"
-#include "tls_cert.h"
+#include "tls/tls.h"
+#include "tls/tls_cert.h"
 
 #define HOST "relay.example.com"
 #define ZERO_FP "0000000000000000000000000000000000000000000000000000000000000000"

@@ -129,7 +129,7 @@ struct conn *conn_next(const struct conn *c)
 static void cb_log(void *ctx, enum azc_sess_log_level level, const char *msg)
 {
 	struct conn *c = ctx;
-	int64_t now = relayd_now();
+	int64_t now = azc_now_ms();
 
 	if (level < AZC_SESS_LOG_INFO)
 		return;
@@ -198,7 +198,6 @@ static int conn_start_sess(struct conn *c, int64_t now)
 	struct azc_sess_cfg sc = {
 		.role = AZC_SESS_SERVER,
 		.name = "azconnect",
-		.auth = AZC_SESS_AUTH_MSCHAPV2,
 		.negotiation_ms = c->r->cfg.negotiation_ms,
 		.echo_ms = c->r->cfg.echo_ms,
 		.echo_max = c->r->cfg.echo_retries,
@@ -262,13 +261,13 @@ static bool sess_ended(const struct conn *c)
 static void log_connected(struct conn *c)
 {
 	const struct azc_sess_info *i = azc_sess_info(c->sess);
-	char a[24], b[24];
+	char a[AZC_IID_STRLEN], b[AZC_IID_STRLEN];
 
 	if (c->connected_logged || azc_sess_state(c->sess) != AZC_SESS_CONNECTED)
 		return;
 	c->connected_logged = true;
-	azc_iid_format(i->peer_iid, a);
-	azc_iid_format(i->local_iid, b);
+	azc_iid_format(i->peer_iid, a, sizeof(a));
+	azc_iid_format(i->local_iid, b, sizeof(b));
 	conn_log(c, "endpoint '%s' connected: IID %s (relay %s), MRU %u/%u",
 		 i->peer_name, a, b, i->mru, i->peer_mru);
 }
@@ -442,7 +441,7 @@ void conn_event(struct relayd *r, struct conn *c, uint32_t events)
 	(void)events;
 	if (c->dead)
 		return;
-	conn_step(r, c, relayd_now());
+	conn_step(r, c, azc_now_ms());
 }
 
 int64_t conn_deadline(const struct conn *c)
@@ -502,7 +501,7 @@ static struct conn *conn_new(struct relayd *r, int fd,
 		free(c);
 		return NULL;
 	}
-	c->tls_deadline = relayd_now() + r->cfg.tls_timeout_ms;
+	c->tls_deadline = azc_now_ms() + r->cfg.tls_timeout_ms;
 	c->next = r->conns;
 	if (r->conns)
 		r->conns->prev = c;
@@ -523,7 +522,7 @@ static bool conn_admit(struct relayd *r, const struct sockaddr_storage *ss)
 			   r->n_conns);
 		return false;
 	}
-	if (!relayd_rl_allow(r, ss, relayd_now())) {
+	if (!relayd_rl_allow(r, ss, azc_now_ms())) {
 		peer_str(ss, peer, sizeof(peer));
 		relayd_log("[- %s] refused: handshake rate over %u/s", peer,
 			   r->cfg.handshake_rate);
@@ -563,6 +562,6 @@ void conn_accept(struct relayd *r, int lfd)
 			conn_close(c);
 			continue;
 		}
-		conn_step(r, c, relayd_now());
+		conn_step(r, c, azc_now_ms());
 	}
 }

@@ -16,10 +16,11 @@
 #include <sys/epoll.h>
 #include <unistd.h>
 
-#include "kframe.h"
-#include "nllink.h"
+#include "engine/kframe.h"
+#include "kernel/handoff.h"
+#include "kernel/nllink.h"
 #include "relayd.h"
-#include "rtdev.h"
+#include "kernel/rtdev.h"
 #include "ula.h"
 
 struct rlink {
@@ -216,47 +217,6 @@ static bool link_ended(const struct rlink *l)
 	return st == AZC_SESS_CLOSED || st == AZC_SESS_FAILED;
 }
 
-/* The kTLS socket's hand-off: its pending bytes, link-new. */
-static int kern_link_new(struct relayd *r, struct rlink *l,
-			 struct azc_tls *tls, const uint8_t *unread,
-			 size_t unread_len)
-{
-	const struct azc_sess_info *i = azc_sess_info(l->sess);
-	struct azc_link_params p = {
-		.local_iid = i->local_iid,
-		.peer_iid = i->peer_iid,
-		.mru = i->peer_mru,
-	};
-	struct azc_tls_handoff h;
-	struct in6_addr addr;
-	uint8_t *pend;
-	int ret;
-
-	ret = azc_tls_handoff(tls, &h);
-	if (ret) {
-		link_log(l, "hand-off refused: %s", azc_tls_error(tls));
-		return ret;
-	}
-	ret = azc_kframe_pending(l->sess, unread, unread_len, h.pending,
-				 h.pending_len, &pend, &p.pending_len);
-	free(h.pending);
-	if (ret) {
-		link_log(l, "hand-off: %s bytes pending", strerror(-ret));
-		return ret;
-	}
-	azc_prefix_addr(&r->k.p64, i->peer_iid, &addr);
-	p.sockfd = h.fd;
-	p.pending = pend;
-	p.peer_addr = &addr;
-	ret = azc_link_new(&r->k.nl, r->k.ifindex, &p, &l->link_id);
-	free(pend);
-	if (ret)
-		link_log(l, "link-new on %s: %s%s%s", r->cfg.device,
-			 strerror(-ret), r->k.nl.extack[0] ? ": " : "",
-			 r->k.nl.extack);
-	return ret;
-}
-
 static void kern_link_up(struct relayd *r, struct rlink *l)
 {
 	const struct azc_sess_info *i = azc_sess_info(l->sess);
@@ -275,6 +235,8 @@ int kern_adopt(struct relayd *r, struct azc_sess *sess, struct azc_tls *tls,
 	       const uint8_t *unread, size_t unread_len, uint64_t id,
 	       const char *peer)
 {
+	char err[AZC_HANDOFF_ERR_LEN];
+	struct in6_addr addr;
 	struct rlink *l;
 	int ret;
 
@@ -285,8 +247,11 @@ int kern_adopt(struct relayd *r, struct azc_sess *sess, struct azc_tls *tls,
 	l->id = id;
 	l->sess = sess;
 	snprintf(l->peer, sizeof(l->peer), "%s", peer);
-	ret = kern_link_new(r, l, tls, unread, unread_len);
+	azc_prefix_addr(&r->k.p64, azc_sess_info(sess)->peer_iid, &addr);
+	ret = azc_handoff(&r->k.nl, r->k.ifindex, sess, tls, unread,
+			  unread_len, &addr, &l->link_id, err, sizeof(err));
 	if (ret) {
+		link_log(l, "%s: %s", r->cfg.device, err);
 		link_log(l, "endpoint '%s' dropped: the kernel did not take its connection",
 			 azc_sess_info(sess)->peer_name);
 		free(l);
@@ -302,7 +267,7 @@ int kern_adopt(struct relayd *r, struct azc_sess *sess, struct azc_tls *tls,
 	kern_link_up(r, l);
 	azc_kframe_start(&l->kf, sess, link_send, l);
 	if (r->stopping)
-		azc_sess_close(sess, "relay shutting down", relayd_now());
+		azc_sess_close(sess, "relay shutting down", azc_now_ms());
 	azc_kframe_flush(&l->kf);
 	return 0;
 }
@@ -315,7 +280,7 @@ static void on_ctrl(void *ctx, uint32_t ifindex, uint32_t id, uint32_t kind,
 
 	if (!l || l->deleting)
 		return;
-	if (azc_kframe_input(&l->kf, kind, frame, len, relayd_now()) == -EINVAL)
+	if (azc_kframe_input(&l->kf, kind, frame, len, azc_now_ms()) == -EINVAL)
 		link_log(l, "malformed control frame from the kernel (kind %u, %zu bytes)",
 			 kind, len);
 	if (link_ended(l))
@@ -327,7 +292,7 @@ static void on_del(void *ctx, const struct azc_link_info *i)
 	struct relayd *r = ctx;
 	struct rlink *l = i->ifindex == r->k.ifindex ? kern_find(r, i->id) :
 			  NULL;
-	char drops[512], why[128];
+	char counters[1024], why[128];
 
 	if (!l)
 		return;
@@ -335,17 +300,9 @@ static void on_del(void *ctx, const struct azc_link_info *i)
 		link_log(l, "endpoint '%s': %s", azc_sess_info(l->sess)->peer_name,
 			 azc_sess_error(l->sess)->msg);
 	azc_link_format_down(i, why, sizeof(why));
-	azc_link_format_drops(i, drops, sizeof(drops));
-	link_log(l, "link %u of endpoint '%s' down: %s; rx %llu packets %llu bytes (%llu errors, %llu dropped), tx %llu packets %llu bytes (%llu dropped); drops: %s",
-		 l->link_id, azc_sess_info(l->sess)->peer_name,
-		 why,
-		 (unsigned long long)i->rx_packets,
-		 (unsigned long long)i->rx_bytes,
-		 (unsigned long long)i->rx_errors,
-		 (unsigned long long)i->rx_dropped,
-		 (unsigned long long)i->tx_packets,
-		 (unsigned long long)i->tx_bytes,
-		 (unsigned long long)i->tx_dropped, drops);
+	azc_link_format_counters(i, " ", counters, sizeof(counters));
+	link_log(l, "link %u of endpoint '%s' down: %s; %s", l->link_id,
+		 azc_sess_info(l->sess)->peer_name, why, counters);
 	link_free(l);
 }
 

@@ -147,7 +147,7 @@ static void reload(struct relayd *r)
 static void stop(struct relayd *r)
 {
 	struct conn *c, *next;
-	int64_t now = relayd_now();
+	int64_t now = azc_now_ms();
 
 	if (r->stopping)
 		return;
@@ -195,7 +195,7 @@ static int wait_ms(struct relayd *r, int64_t now)
 
 static void run_timers(struct relayd *r)
 {
-	int64_t now = relayd_now(), d;
+	int64_t now = azc_now_ms(), d;
 	struct conn *c, *next;
 
 	for (c = r->conns; c; c = next) {
@@ -239,8 +239,8 @@ int relayd_run(struct relayd *r)
 	if (ret)
 		return ret;
 	while (!r->stopping || ((r->conns || r->k.links) &&
-				relayd_now() < r->stop_deadline)) {
-		n = epoll_wait(r->epfd, ev, 64, wait_ms(r, relayd_now()));
+				azc_now_ms() < r->stop_deadline)) {
+		n = epoll_wait(r->epfd, ev, 64, wait_ms(r, azc_now_ms()));
 		if (n < 0 && errno != EINTR)
 			return -errno;
 		for (i = 0; i < n; i++)

@@ -83,14 +83,6 @@ static void usage(FILE *f)
 		AZC_RELAY_DEVICE);
 }
 
-int64_t relayd_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 void relayd_log(const char *fmt, ...)
 {
 	char msg[768];

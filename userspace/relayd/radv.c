@@ -70,7 +70,7 @@ int radv_open(struct relayd *r)
 		return ret;
 	}
 	r->k.rafd = fd;
-	r->k.next_ra = relayd_now();
+	r->k.next_ra = azc_now_ms();
 	return 0;
 }
 
@@ -101,7 +101,7 @@ void radv_send(struct relayd *r, const struct sockaddr_in6 *to)
 	if (!to) {
 		inet_pton(AF_INET6, "ff02::1", &all.sin6_addr);
 		to = &all;
-		r->k.next_ra = relayd_now() + AZC_RA_INTERVAL_MS;
+		r->k.next_ra = azc_now_ms() + AZC_RA_INTERVAL_MS;
 	}
 	if (n > 0 && sendto(r->k.rafd, buf, (size_t)n, 0,
 			    (const struct sockaddr *)to, sizeof(*to)) < 0) {

@@ -13,11 +13,12 @@
 
 #include <netinet/in.h>
 
-#include "config.h"
+#include "base/util.h"
+#include "relayd_cfg.h"
 #include "iid.h"
-#include "nl.h"
-#include "sess.h"
-#include "tls.h"
+#include "kernel/nl.h"
+#include "engine/sess.h"
+#include "tls/tls.h"
 
 #define RELAYD_MAX_LISTEN	16
 #define RELAYD_RL_SLOTS		4096	/* rate-limit buckets */
@@ -67,7 +68,6 @@ struct relayd {
 	struct relay_kern k;
 };
 
-int64_t relayd_now(void);
 void relayd_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* loop.c */

@@ -1,0 +1,431 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * "up": connect to a relay (client.c), hand the connection to the kernel
+ * (eplink.c) and keep the session, in the background or the foreground,
+ * restoring a lost link with back-off; its run-state file is written by
+ * runstate.c.
+ */
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <ifaddrs.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+
+#include <linux/if_link.h>
+#include <linux/rtnetlink.h>
+#include <net/if.h>
+#include <netlink/msg.h>
+
+#include "uapi/azconnect.h"
+#include "base/util.h"
+#include "kernel/dev.h"
+#include "kernel/nl.h"
+#include "kernel/rtdev.h"
+#include "ctl.h"
+#include "client.h"
+#include "eplink.h"
+
+#define BACKOFF_MIN_MS	1000
+#define BACKOFF_MAX_MS	60000
+
+static void up_usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: %s up [OPTIONS]\n"
+		"\n"
+		"Connects to a relay (TLS, SSTP, PPP with MS-CHAPv2, IPV6CP) and keeps\n"
+		"the session: in the background, or with --foreground until SIGTERM or\n"
+		"SIGINT. 'azconnectctl down NAME' ends it with CALL_DISCONNECT.\n"
+		"\n"
+		"  -r, --relay HOST[:PORT]   the relay (port 443 by default)\n"
+		"  -n, --name NAME           this endpoint's name\n"
+		"  -t, --token TOKEN         its token\n"
+		"  -p, --fingerprint SHA256:..  pin the relay's certificate\n"
+		"  -a, --ca FILE             or trust these CAs (default: system store)\n"
+		"  -f, --foreground          keep the session in this process\n"
+		"  -D, --device NAME         the endpoint's azconnect device, created\n"
+		"                            when missing (default %s)\n"
+		"  -c, --config FILE         settings (default %s; keys relay,\n"
+		"                            name, token, fingerprint, ca, device,\n"
+		"                            echo_interval (s of silence before an\n"
+		"                            SSTP echo, and between echoes; 60),\n"
+		"                            echo_retries (unanswered echoes before\n"
+		"                            the relay counts as dead; 5));\n"
+		"                            options win\n"
+		"  -d, --run-dir DIR         state files (default %s)\n"
+		"  -v, --verbose             print each negotiation step\n"
+		"\n"
+		"With the azconnect module the connection is handed to the kernel, which\n"
+		"carries IPv6 on the device; a lost link is restored with back-off\n"
+		"(1 s doubling to 60 s). Without it the session carries no packets.\n",
+		ctl_prog, AZC_CLIENT_DEVICE, AZC_CLIENT_CONF, CTL_RUN_DIR);
+}
+
+static int up_set(char *dst, size_t size, const char *v, const char *what)
+{
+	if (strlen(v) >= size) {
+		fprintf(stderr, "%s: up: %s too long\n", ctl_prog, what);
+		return -EINVAL;
+	}
+	strcpy(dst, v);
+	return 0;
+}
+
+static int up_load_config(struct up_opts *o)
+{
+	char err[AZC_CFG_ERR_LEN];
+	const char *path = o->config ? o->config : AZC_CLIENT_CONF;
+
+	if (!o->config && access(path, F_OK))
+		return 0;
+	if (azc_client_cfg_load(&o->cfg, path, err, sizeof(err))) {
+		fprintf(stderr, "%s: %s\n", ctl_prog, err);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int up_parse(int argc, char **argv, struct up_opts *o)
+{
+	static const struct option lo[] = {
+		{ "relay", required_argument, NULL, 'r' },
+		{ "name", required_argument, NULL, 'n' },
+		{ "token", required_argument, NULL, 't' },
+		{ "fingerprint", required_argument, NULL, 'p' },
+		{ "ca", required_argument, NULL, 'a' },
+		{ "device", required_argument, NULL, 'D' },
+		{ "foreground", no_argument, NULL, 'f' },
+		{ "config", required_argument, NULL, 'c' },
+		{ "run-dir", required_argument, NULL, 'd' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct azc_client_cfg cli = { 0 };
+	int c;
+
+	while ((c = getopt_long(argc, argv, "r:n:t:p:a:D:fc:d:vh", lo, NULL)) != -1) {
+		switch (c) {
+		case 'r':
+			if (up_set(cli.relay, sizeof(cli.relay), optarg, "relay"))
+				return 2;
+			break;
+		case 'n':
+			if (up_set(cli.name, sizeof(cli.name), optarg, "name"))
+				return 2;
+			break;
+		case 't':
+			if (up_set(cli.token, sizeof(cli.token), optarg, "token"))
+				return 2;
+			break;
+		case 'p':
+			if (up_set(cli.fingerprint, sizeof(cli.fingerprint),
+				   optarg, "fingerprint"))
+				return 2;
+			break;
+		case 'a':
+			if (up_set(cli.ca, sizeof(cli.ca), optarg, "ca"))
+				return 2;
+			break;
+		case 'D':
+			if (up_set(cli.device, sizeof(cli.device), optarg,
+				   "device"))
+				return 2;
+			break;
+		case 'f':
+			o->foreground = true;
+			break;
+		case 'c':
+			o->config = optarg;
+			break;
+		case 'd':
+			o->run_dir = optarg;
+			break;
+		case 'v':
+			o->verbose = true;
+			break;
+		case 'h':
+			up_usage(stdout);
+			return 0;
+		default:
+			up_usage(stderr);
+			return 2;
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "%s: up: unexpected argument '%s'\n", ctl_prog,
+			argv[optind]);
+		return 2;
+	}
+	if (up_load_config(o))
+		return 1;
+	if (cli.relay[0])
+		strcpy(o->cfg.relay, cli.relay);
+	if (cli.name[0])
+		strcpy(o->cfg.name, cli.name);
+	if (cli.token[0])
+		strcpy(o->cfg.token, cli.token);
+	if (cli.fingerprint[0])
+		strcpy(o->cfg.fingerprint, cli.fingerprint);
+	if (cli.ca[0])
+		strcpy(o->cfg.ca, cli.ca);
+	if (cli.device[0])
+		strcpy(o->cfg.device, cli.device);
+	if (!o->cfg.device[0])
+		strcpy(o->cfg.device, AZC_CLIENT_DEVICE);
+	return -1;
+}
+
+static int up_check(const struct up_opts *o)
+{
+	const char *missing = !o->cfg.relay[0] ? "--relay" :
+			      !o->cfg.name[0] ? "--name" :
+			      !o->cfg.token[0] ? "--token" : NULL;
+
+	if (missing) {
+		fprintf(stderr, "%s: up: %s is required (or set it in %s)\n",
+			ctl_prog, missing, o->config ? o->config : AZC_CLIENT_CONF);
+		return -EINVAL;
+	}
+	if (strchr(o->cfg.name, '/') || o->cfg.name[0] == '.') {
+		fprintf(stderr, "%s: up: invalid endpoint name '%s'\n", ctl_prog,
+			o->cfg.name);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static void up_log(void *ctx, const char *msg)
+{
+	(void)ctx;
+	fprintf(stderr, "%s: %s\n", ctl_prog, msg);
+}
+
+static int stop_signals(void)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	return signalfd(-1, &set, SFD_CLOEXEC);
+}
+
+/* Waits @ms, or until a stop signal: true when stopped. */
+static bool up_sleep(int sfd, int ms)
+{
+	struct pollfd p = { .fd = sfd, .events = POLLIN };
+
+	return poll(&p, 1, ms) > 0;
+}
+
+/* 1 s doubling to 60 s, each wait within 20 % of it either way */
+static int up_backoff(int *delay)
+{
+	int d = *delay, ms;
+
+	ms = d - d / 5 + (int)((unsigned int)rand() % (unsigned int)(2 * (d / 5) + 1));
+	*delay = d * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : d * 2;
+	return ms;
+}
+
+/* A new connection handed to the kernel: 0, or -errno and @err. */
+static int up_connect(struct up_opts *o, struct azc_client *c, char *err,
+		      size_t errlen)
+{
+	int ret = azc_client_connect(c, &o->co, err, errlen);
+
+	if (!ret && o->kernel)
+		ret = azc_eplink_attach(&o->link, c, err, errlen);
+	if (ret) {
+		if (c->sess)
+			azc_client_disconnect(c, err);
+		azc_client_free(c);
+	}
+	return ret;
+}
+
+/* Until stopped: the link, and a new one whenever it goes down. */
+static int up_serve_kernel(struct up_opts *o, struct azc_client *c, int sfd,
+			   pid_t pid)
+{
+	char err[AZC_CLIENT_ERR_LEN];
+	int delay = BACKOFF_MIN_MS, ms;
+
+	for (;;) {
+		if (!azc_eplink_serve(&o->link, sfd, err, sizeof(err)))
+			break;
+		fprintf(stderr, "%s: %s: %s\n", ctl_prog, c->host, err);
+		snprintf(o->last_down, sizeof(o->last_down), "%s", err);
+		azc_client_free(c);
+		do {
+			ctl_state_write(o, c, pid);
+			ms = up_backoff(&delay);
+			fprintf(stderr, "%s: reconnecting in %d.%d s\n", ctl_prog,
+				ms / 1000, ms % 1000 / 100);
+			if (up_sleep(sfd, ms))
+				return 0;
+			if (up_connect(o, c, err, sizeof(err)))
+				fprintf(stderr, "%s: %s\n", ctl_prog, err);
+		} while (!c->sess);
+		fprintf(stderr, "%s: link to %s restored on %s\n", ctl_prog,
+			c->host, o->cfg.device);
+		delay = BACKOFF_MIN_MS;
+		ctl_state_write(o, c, pid);
+	}
+	fprintf(stderr, "%s: disconnecting from %s\n", ctl_prog, c->host);
+	azc_eplink_disconnect(&o->link, "azconnectctl down");
+	return 0;
+}
+
+/* The session's life after CONNECTED, in this process. */
+static int up_serve(struct up_opts *o, struct azc_client *c, int sfd,
+		    pid_t pid)
+{
+	char err[AZC_CLIENT_ERR_LEN], path[4200];
+	int ret;
+
+	if (o->kernel) {
+		ret = up_serve_kernel(o, c, sfd, pid);
+	} else {
+		ret = azc_client_serve(c, sfd, err, sizeof(err));
+		if (!ret) {
+			fprintf(stderr, "%s: disconnecting from %s\n", ctl_prog,
+				c->host);
+			azc_client_disconnect(c, "azconnectctl down");
+		} else {
+			fprintf(stderr, "%s: %s\n", ctl_prog, err);
+		}
+	}
+	ctl_state_path(o->run_dir, o->cfg.name, path, sizeof(path));
+	unlink(path);
+	return ret ? 1 : 0;
+}
+
+static bool up_running(const struct up_opts *o)
+{
+	char path[4200];
+	pid_t pid;
+
+	ctl_state_path(o->run_dir, o->cfg.name, path, sizeof(path));
+	pid = ctl_state_pid(path);
+	if (pid > 0 && !kill(pid, 0)) {
+		fprintf(stderr, "%s: up: endpoint '%s' already has a session (process %ld); 'azconnectctl down %s' first\n",
+			ctl_prog, o->cfg.name, (long)pid, o->cfg.name);
+		return true;
+	}
+	return false;
+}
+
+static int up_detach(struct up_opts *o, struct azc_client *c, int sfd)
+{
+	pid_t pid;
+	int null;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		fprintf(stderr, "%s: fork: %s\n", ctl_prog, strerror(errno));
+		return 1;
+	}
+	if (pid > 0) {
+		/* The parent only reports; the child owns the session. */
+		ctl_state_print(stdout, o, c, pid);
+		fflush(stdout);
+		_exit(ctl_state_write(o, c, pid) ? 1 : 0);
+	}
+	setsid();
+	null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (null >= 0) {
+		dup2(null, 0);
+		dup2(null, 1);
+		close(null);
+	}
+	/* stderr stays: a service manager or a log file may hold it. */
+	return up_serve(o, c, sfd, getpid());
+}
+
+/* The kernel data path when the module is there; false otherwise. */
+static int up_kernel(struct up_opts *o)
+{
+	char err[AZC_RTDEV_ERR_LEN];
+	int ret;
+
+	ret = azc_eplink_device(o->cfg.device, &o->ifindex, err, sizeof(err));
+	if (ret == -ENOENT) {
+		fprintf(stderr, "%s: warning: no kernel data path (%s): the session will carry no packets\n",
+			ctl_prog, err);
+		return 0;
+	}
+	if (!ret)
+		ret = azc_eplink_open(&o->link, o->ifindex, err, sizeof(err));
+	if (ret) {
+		fprintf(stderr, "%s: up: device %s: %s\n", ctl_prog,
+			o->cfg.device, err);
+		return ret;
+	}
+	o->kernel = true;
+	o->co.handoff = true;
+	return 0;
+}
+
+static int up_run(struct up_opts *o, int sfd)
+{
+	char err[AZC_CLIENT_ERR_LEN];
+	struct azc_client c = { .fd = -1 };
+	int ret;
+
+	srand((unsigned int)(time(NULL) ^ getpid()));
+	if (up_connect(o, &c, err, sizeof(err))) {
+		fprintf(stderr, "%s: %s\n", ctl_prog, err);
+		return 1;
+	}
+	if (o->foreground) {
+		ctl_state_print(stdout, o, &c, getpid());
+		fflush(stdout);
+		ret = ctl_state_write(o, &c, getpid()) ? 1 :
+		      up_serve(o, &c, sfd, getpid());
+	} else {
+		ret = up_detach(o, &c, sfd);
+	}
+	azc_client_free(&c);
+	return ret;
+}
+
+int cmd_up(int argc, char **argv)
+{
+	struct up_opts o = { .run_dir = CTL_RUN_DIR };
+	int ret, sfd;
+
+	ret = up_parse(argc, argv, &o);
+	if (ret >= 0)
+		return ret;
+	if (up_check(&o) || up_running(&o) || up_kernel(&o))
+		return 1;
+	signal(SIGPIPE, SIG_IGN);
+	sfd = stop_signals();
+	o.co.relay = o.cfg.relay;
+	o.co.name = o.cfg.name;
+	o.co.token = o.cfg.token;
+	o.co.fingerprint = o.cfg.fingerprint[0] ? o.cfg.fingerprint : NULL;
+	o.co.ca_file = o.cfg.ca[0] ? o.cfg.ca : NULL;
+	o.co.echo_ms = o.cfg.echo_ms;
+	o.co.echo_max = o.cfg.echo_retries;
+	o.co.log = o.verbose ? up_log : NULL;
+	ret = up_run(&o, sfd);
+	azc_eplink_close(&o.link);
+	close(sfd);
+	return ret;
+}

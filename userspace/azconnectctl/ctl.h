@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * azconnectctl's commands and what they share: the program name for
+ * messages, error reports, the options of "up" and the run-state files.
+ */
+
+#ifndef AZC_CTL_H
+#define AZC_CTL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#include "client.h"
+#include "ctl_cfg.h"
+#include "eplink.h"
+
+struct azc_nl;
+
+#define CTL_RUN_DIR	"/run/azconnect"
+
+extern const char *ctl_prog;
+extern bool ctl_json;		/* --json */
+
+/* A failed request, in terms an administrator can act on. */
+void ctl_report(const char *what, int err, const struct azc_nl *nl);
+/* The azconnect family, with a message when the module is missing. */
+int ctl_open_family(struct azc_nl *nl);
+
+/* cmd_dev.c */
+int cmd_show(int argc, char **argv);
+int cmd_add(int argc, char **argv);
+int cmd_del(int argc, char **argv);
+int cmd_set(int argc, char **argv);
+
+/* cmd_up.c */
+struct up_opts {
+	struct azc_client_cfg cfg;
+	const char *config;
+	const char *run_dir;
+	bool foreground, verbose;
+	/* The kernel data path: the device, the link, the last end */
+	bool kernel;
+	struct azc_client_opts co;
+	uint32_t ifindex;
+	struct azc_eplink link;
+	char last_down[AZC_CLIENT_ERR_LEN];
+};
+
+int cmd_up(int argc, char **argv);
+
+/* runstate.c */
+void ctl_state_path(const char *dir, const char *name, char *buf,
+		    size_t size);
+/* The session's "key=value" lines: @c's facts, or the last end. */
+void ctl_state_print(FILE *f, const struct up_opts *o,
+		     const struct azc_client *c, pid_t pid);
+/* Written through a temporary file and rename; 0 or -errno, reported. */
+int ctl_state_write(const struct up_opts *o, const struct azc_client *c,
+		    pid_t pid);
+/* The process id in a state file, 0 when unreadable, -errno. */
+pid_t ctl_state_pid(const char *path);
+int cmd_down(int argc, char **argv);
+int cmd_status(int argc, char **argv);
+
+#endif /* AZC_CTL_H */

@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * azconnectctl's configuration file, /etc/azconnect/azconnect.conf (see
+ * ctl_cfg.h), on the parser of lib/config.
+ */
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/util.h"
+#include "ctl_cfg.h"
+
+struct client_parse {
+	struct azc_client_cfg *c;
+	unsigned int seen;
+};
+
+static int client_sect(void *ctx, const char *section, char *err,
+		       size_t errlen)
+{
+	(void)ctx;
+	snprintf(err, errlen, "unknown section '[%s]'", section);
+	return -EINVAL;
+}
+
+static int client_kv(void *ctx, const char *section, const char *key,
+		     const char *v, char *err, size_t errlen)
+{
+	struct client_parse *p = ctx;
+	struct azc_client_cfg *c = p->c;
+	struct {
+		const char *key;
+		char *dst;
+		size_t size;
+	} f[] = {
+		{ "relay", c->relay, sizeof(c->relay) },
+		{ "name", c->name, sizeof(c->name) },
+		{ "token", c->token, sizeof(c->token) },
+		{ "fingerprint", c->fingerprint, sizeof(c->fingerprint) },
+		{ "ca", c->ca, sizeof(c->ca) },
+		{ "device", c->device, sizeof(c->device) },
+	};
+	unsigned int i;
+
+	(void)section;
+	for (i = 0; i < AZC_ARRAY_SIZE(f); i++) {
+		if (strcmp(key, f[i].key))
+			continue;
+		if (azc_cfg_dup_check(&p->seen, 1u << i, key, err, errlen))
+			return -EINVAL;
+		return azc_cfg_set_str(f[i].dst, f[i].size, key, v, err, errlen);
+	}
+	/* The numbers, after the strings in p->seen. */
+	if (!strcmp(key, "echo_interval"))
+		return azc_cfg_dup_check(&p->seen, 1u << i, key, err, errlen) ?:
+		       azc_cfg_set_seconds(&c->echo_ms, key, v, err, errlen);
+	if (!strcmp(key, "echo_retries"))
+		return azc_cfg_dup_check(&p->seen, 1u << (i + 1), key, err, errlen) ?:
+		       azc_cfg_set_uint(&c->echo_retries, key, v, 1,
+				AZC_CFG_ECHO_RETRIES_MAX, err, errlen);
+	snprintf(err, errlen, "unknown key '%s' (relay, name, token, fingerprint, ca, device, echo_interval, echo_retries)",
+		 key);
+	return -EINVAL;
+}
+
+static const struct azc_cfg_ops client_ops = {
+	.sect = client_sect,
+	.kv = client_kv,
+};
+
+int azc_client_cfg_parse(struct azc_client_cfg *c, const char *text,
+			 const char *fname, char *err, size_t errlen)
+{
+	struct client_parse p = { .c = c };
+
+	return azc_cfg_parse(text, fname, &client_ops, &p, err, errlen);
+}
+
+int azc_client_cfg_load(struct azc_client_cfg *c, const char *path,
+			char *err, size_t errlen)
+{
+	struct client_parse p = { .c = c };
+
+	return azc_cfg_parse_file(path, &client_ops, &p, err, errlen);
+}

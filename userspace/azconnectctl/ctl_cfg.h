@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* azconnectctl's configuration: /etc/azconnect/azconnect.conf. */
+
+#ifndef AZC_CTL_CFG_H
+#define AZC_CTL_CFG_H
+
+#include "config/config.h"
+
+struct azc_client_cfg {
+	char relay[AZC_CFG_NAME_MAX + 1];
+	char name[AZC_CFG_NAME_MAX + 1];
+	char token[AZC_CFG_TOKEN_MAX + 1];
+	char fingerprint[128];
+	char ca[AZC_CFG_PATH_MAX];
+	char device[AZC_CFG_DEV_MAX];	/* "": AZC_CLIENT_DEVICE */
+	unsigned int echo_ms;		/* SSTP keepalive; 0: the engine's */
+	unsigned int echo_retries;	/* 0: the engine's */
+};
+
+#define AZC_CLIENT_DEVICE	"azc0"
+#define AZC_CLIENT_CONF		"/etc/azconnect/azconnect.conf"
+
+int azc_client_cfg_parse(struct azc_client_cfg *c, const char *text,
+			 const char *fname, char *err, size_t errlen);
+int azc_client_cfg_load(struct azc_client_cfg *c, const char *path,
+			char *err, size_t errlen);
+
+#endif /* AZC_CTL_CFG_H */

@@ -1,0 +1,281 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Run-state files: RUN_DIR/NAME.state describes the process that keeps the
+ * session of endpoint NAME ("key=value" lines, the process id first).
+ * "up" writes it; "down" signals the process it names, which ends the
+ * session with CALL_DISCONNECT; "status" prints it with the live link.
+ */
+
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <ifaddrs.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+
+#include <linux/if_link.h>
+#include <linux/rtnetlink.h>
+#include <net/if.h>
+#include <netlink/msg.h>
+
+#include "uapi/azconnect.h"
+#include "base/util.h"
+#include "kernel/dev.h"
+#include "kernel/nl.h"
+#include "kernel/rtdev.h"
+#include "ctl.h"
+#include "client.h"
+
+void ctl_state_path(const char *dir, const char *name, char *buf,
+		       size_t size)
+{
+	snprintf(buf, size, "%s/%s.state", dir, name);
+}
+
+/* "key=value" lines; the session's process id first. */
+void ctl_state_print(FILE *f, const struct up_opts *o,
+			const struct azc_client *c, pid_t pid)
+{
+	const struct azc_sess_info *i;
+	char a[AZC_IID_STRLEN], b[AZC_IID_STRLEN];
+
+	fprintf(f, "pid=%ld\nname=%s\nrelay=%s\n", (long)pid, o->cfg.name,
+		o->cfg.relay);
+	if (o->kernel)
+		fprintf(f, "device=%s\nlink=%s\n", o->cfg.device,
+			c->sess ? "up" : "down");
+	if (o->last_down[0])
+		fprintf(f, "last_down=%s\n", o->last_down);
+	if (!c->sess) {
+		fprintf(f, "state=reconnecting\n");
+		return;
+	}
+	i = azc_sess_info(c->sess);
+	azc_iid_format(i->local_iid, a, sizeof(a));
+	azc_iid_format(i->peer_iid, b, sizeof(b));
+	fprintf(f,
+		"address=%s\nstate=%s\n"
+		"tls=%s\ncipher=%s\nktls_send=%s\nktls_recv=%s\n"
+		"fingerprint=%s\nverified=%s\nlocal_iid=%s\npeer_iid=%s\n"
+		"mru=%u\npeer_mru=%u\nauth=%s\n",
+		c->addr, azc_sess_state_name(azc_sess_state(c->sess)),
+		c->tinfo.version, c->tinfo.cipher,
+		c->tinfo.ktls_send ? "on" : "off",
+		c->tinfo.ktls_recv ? "on" : "off",
+		c->tinfo.fingerprint, c->tinfo.pinned ? "pin" : "ca",
+		a, b, i->mru, i->peer_mru,
+		i->auth == AZC_SESS_AUTH_MSCHAPV2 ? "MS-CHAPv2" : "none");
+	if (o->kernel)
+		fprintf(f, "link_id=%u\n", o->link.link_id);
+}
+
+int ctl_state_write(const struct up_opts *o, const struct azc_client *c,
+		       pid_t pid)
+{
+	char path[4200], tmp[4300];
+	FILE *f;
+
+	if (mkdir(o->run_dir, 0755) && errno != EEXIST)
+		goto fail;
+	ctl_state_path(o->run_dir, o->cfg.name, path, sizeof(path));
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	f = fopen(tmp, "w");
+	if (!f)
+		goto fail;
+	ctl_state_print(f, o, c, pid);
+	if (fclose(f) || rename(tmp, path))
+		goto fail;
+	return 0;
+fail:
+	fprintf(stderr, "%s: cannot write the state to %s: %s\n", ctl_prog,
+		o->run_dir, strerror(errno));
+	return -errno;
+}
+
+pid_t ctl_state_pid(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	long pid = 0;
+
+	if (!f)
+		return -errno;
+	if (fscanf(f, "pid=%ld", &pid) != 1)
+		pid = 0;
+	fclose(f);
+	return pid > 0 ? (pid_t)pid : 0;
+}
+
+/* "[NAME] [--run-dir DIR]": 0, or -1 for anything else. */
+static int args(int argc, char **argv, const char **dir, const char **name)
+{
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--run-dir") && i + 1 < argc)
+			*dir = argv[++i];
+		else if (!*name && argv[i][0] != '-')
+			*name = argv[i];
+		else
+			return -1;
+	}
+	return 0;
+}
+
+static int down_usage(void)
+{
+	fprintf(stderr, "%s: usage: down NAME [--run-dir DIR]\n", ctl_prog);
+	return 2;
+}
+
+int cmd_down(int argc, char **argv)
+{
+	const char *dir = CTL_RUN_DIR, *name = NULL;
+	char path[4200];
+	pid_t pid;
+	int i;
+
+	if (args(argc, argv, &dir, &name) || !name)
+		return down_usage();
+	ctl_state_path(dir, name, path, sizeof(path));
+	pid = ctl_state_pid(path);
+	if (pid <= 0 || kill(pid, SIGTERM)) {
+		fprintf(stderr, "%s: down: endpoint '%s' has no session (%s)\n",
+			ctl_prog, name, pid < 0 ? strerror(-pid) :
+			pid == 0 ? "bad state file" : "process gone");
+		if (pid > 0)
+			unlink(path);
+		return 1;
+	}
+	for (i = 0; i < 100 && !kill(pid, 0); i++)
+		usleep(100000);
+	if (!kill(pid, 0)) {
+		fprintf(stderr, "%s: down: process %ld did not stop in 10 s\n",
+			ctl_prog, (long)pid);
+		return 1;
+	}
+	printf("%s: session ended\n", name);
+	return 0;
+}
+
+/* The addresses of @dev outside fe80::/10: the overlay address. */
+static void status_addrs(const char *dev)
+{
+	struct ifaddrs *ifa, *i;
+	char a[INET6_ADDRSTRLEN];
+	const struct sockaddr_in6 *s6;
+
+	if (getifaddrs(&ifa))
+		return;
+	for (i = ifa; i; i = i->ifa_next) {
+		s6 = (const void *)i->ifa_addr;
+		if (!s6 || s6->sin6_family != AF_INET6 ||
+		    strcmp(i->ifa_name, dev) ||
+		    IN6_IS_ADDR_LINKLOCAL(&s6->sin6_addr))
+			continue;
+		inet_ntop(AF_INET6, &s6->sin6_addr, a, sizeof(a));
+		printf("overlay_address=%s\n", a);
+	}
+	freeifaddrs(ifa);
+}
+
+/* The live state of the link with id @id on @dev (link-get). */
+static void status_link(const char *dev, unsigned int id)
+{
+	struct azc_link_list list = { 0 };
+	uint32_t ifindex = if_nametoindex(dev);
+	char counters[1024];
+	struct azc_nl nl;
+	size_t i;
+
+	if (!ifindex || azc_nl_open(&nl))
+		return;
+	if (!azc_link_dump(&nl, ifindex, &list)) {
+		for (i = 0; i < list.n; i++) {
+			if (list.links[i].id != id)
+				continue;
+			azc_link_format_counters(&list.links[i], "\n",
+						 counters, sizeof(counters));
+			printf("link_state=%s\n%s\n",
+			       azc_link_state_name(list.links[i].state),
+			       counters);
+		}
+	}
+	azc_link_list_free(&list);
+	azc_nl_close(&nl);
+}
+
+static void status_one(const char *path)
+{
+	char line[512], dev[IF_NAMESIZE] = "";
+	pid_t pid = ctl_state_pid(path);
+	FILE *f = fopen(path, "r");
+	unsigned int id = 0;
+	bool live;
+
+	if (!f)
+		return;
+	live = pid > 0 && !kill(pid, 0);
+	if (!live)
+		printf("(stale: process gone)\n");
+	while (fgets(line, sizeof(line), f)) {
+		fputs(line, stdout);
+		sscanf(line, "device=%15s", dev);
+		sscanf(line, "link_id=%u", &id);
+	}
+	fclose(f);
+	if (live && dev[0]) {
+		status_addrs(dev);
+		if (id)
+			status_link(dev, id);
+	}
+}
+
+int cmd_status(int argc, char **argv)
+{
+	const char *dir = CTL_RUN_DIR, *name = NULL;
+	char path[4200];
+	struct dirent *de;
+	DIR *d;
+	int n = 0;
+
+	if (args(argc, argv, &dir, &name)) {
+		fprintf(stderr, "%s: usage: status [NAME] [--run-dir DIR]\n",
+			ctl_prog);
+		return 2;
+	}
+	if (name) {
+		ctl_state_path(dir, name, path, sizeof(path));
+		if (access(path, F_OK)) {
+			fprintf(stderr, "%s: status: endpoint '%s' has no session\n",
+				ctl_prog, name);
+			return 1;
+		}
+		status_one(path);
+		return 0;
+	}
+	d = opendir(dir);
+	while (d && (de = readdir(d))) {
+		size_t l = strlen(de->d_name);
+
+		if (l < 7 || strcmp(de->d_name + l - 6, ".state"))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		if (n++)
+			printf("\n");
+		status_one(path);
+	}
+	if (d)
+		closedir(d);
+	if (!n)
+		printf("no sessions\n");
+	return 0;
+}

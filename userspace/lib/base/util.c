@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Helpers every part of the user-space code uses (see util.h). */
+
+#include <stdio.h>
+#include <time.h>
+
+#include "util.h"
+
+int64_t azc_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void azc_escape(const void *in, size_t len, char *out, size_t size)
+{
+	const unsigned char *p = in;
+	size_t i, o = 0;
+
+	if (!size)
+		return;
+	for (i = 0; i < len && o + 1 < size; i++) {
+		if (p[i] >= 0x20 && p[i] < 0x7f && p[i] != '\\') {
+			out[o++] = (char)p[i];
+			continue;
+		}
+		if (o + 5 > size)
+			break;
+		snprintf(out + o, size - o, "\\x%02x", p[i]);
+		o += 4;
+	}
+	out[o] = '\0';
+}
+
+void azc_iid_format(const uint8_t iid[8], char *buf, size_t size)
+{
+	snprintf(buf, size, "%02x%02x:%02x%02x:%02x%02x:%02x%02x", iid[0],
+		 iid[1], iid[2], iid[3], iid[4], iid[5], iid[6], iid[7]);
+}

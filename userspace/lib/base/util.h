@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Helpers that every part of the user-space code uses, each written once:
+ * array sizes, the monotonic clock, text from a peer made safe for logs
+ * and error messages, interface identifiers as text.
+ */
+
+#ifndef AZC_UTIL_H
+#define AZC_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define AZC_ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
+/* CLOCK_MONOTONIC in milliseconds: timers and deadlines. */
+int64_t azc_now_ms(void);
+
+/*
+ * @len bytes of untrusted text into @out (@size bytes, NUL-terminated):
+ * printable ASCII as is, anything else (control characters, newlines,
+ * bytes over 0x7e) as \xNN, so that a peer can neither forge log lines
+ * nor hide text. Truncated to fit, never in the middle of an escape.
+ */
+void azc_escape(const void *in, size_t len, char *out, size_t size);
+
+/* "xxxx:xxxx:xxxx:xxxx" and its NUL */
+#define AZC_IID_STRLEN		20
+
+/* An 8-byte interface identifier as the last 64 bits of an address. */
+void azc_iid_format(const uint8_t iid[8], char *buf, size_t size);
+
+#endif /* AZC_UTIL_H */

@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The relay's configuration file, /etc/azconnect/relayd.conf (see
+ * relayd_cfg.h), on the parser of lib/config.
+ */
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/util.h"
+#include "relayd_cfg.h"
+
+struct relay_parse {
+	struct azc_relay_cfg *c;
+	unsigned int seen_global, seen_ep;
+};
+
+void azc_relay_cfg_init(struct azc_relay_cfg *c)
+{
+	memset(c, 0, sizeof(*c));
+	strcpy(c->state_dir, AZC_RELAY_STATE_DIR);
+	strcpy(c->device, AZC_RELAY_DEVICE);
+	c->max_sessions = 1024;
+	c->handshake_rate = 10;
+	c->handshake_burst = 20;
+	c->tls_timeout_ms = 10000;
+}
+
+void azc_relay_cfg_free(struct azc_relay_cfg *c)
+{
+	free(c->ep);
+	c->ep = NULL;
+	c->n_ep = 0;
+}
+
+const struct azc_relay_endpoint *
+azc_relay_cfg_find(const struct azc_relay_cfg *c, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < c->n_ep; i++)
+		if (!strcmp(c->ep[i].name, name))
+			return &c->ep[i];
+	return NULL;
+}
+
+static int relay_sect(void *ctx, const char *section, char *err,
+		      size_t errlen)
+{
+	struct relay_parse *p = ctx;
+	struct azc_relay_cfg *c = p->c;
+	struct azc_relay_endpoint *ep;
+	const char *name;
+
+	if (strncmp(section, "endpoint", 8) ||
+	    !isspace((unsigned char)section[8])) {
+		snprintf(err, errlen, "unknown section '[%s]' (expected '[endpoint NAME]')",
+			 section);
+		return -EINVAL;
+	}
+	name = section + 9;
+	while (isspace((unsigned char)*name))
+		name++;
+	if (!*name || strlen(name) > AZC_CFG_NAME_MAX) {
+		snprintf(err, errlen, "endpoint name must be 1 to %d bytes",
+			 AZC_CFG_NAME_MAX);
+		return -EINVAL;
+	}
+	if (azc_relay_cfg_find(c, name)) {
+		snprintf(err, errlen, "duplicate endpoint '%s'", name);
+		return -EINVAL;
+	}
+	ep = realloc(c->ep, (c->n_ep + 1) * sizeof(*ep));
+	if (!ep)
+		return -ENOMEM;
+	c->ep = ep;
+	ep = &c->ep[c->n_ep++];
+	memset(ep, 0, sizeof(*ep));
+	strcpy(ep->name, name);
+	p->seen_ep = 0;
+	return 0;
+}
+
+static int relay_ep_kv(struct relay_parse *p, const char *key, const char *v,
+		       char *err, size_t errlen)
+{
+	struct azc_relay_endpoint *ep = &p->c->ep[p->c->n_ep - 1];
+
+	if (!strcmp(key, "token")) {
+		if (azc_cfg_dup_check(&p->seen_ep, 1, key, err, errlen))
+			return -EINVAL;
+		if (!*v) {
+			snprintf(err, errlen, "token: must not be empty");
+			return -EINVAL;
+		}
+		return azc_cfg_set_str(ep->token, sizeof(ep->token), key, v, err, errlen);
+	}
+	if (!strcmp(key, "group")) {
+		if (azc_cfg_dup_check(&p->seen_ep, 2, key, err, errlen))
+			return -EINVAL;
+		return azc_cfg_set_str(ep->group, sizeof(ep->group), key, v, err, errlen);
+	}
+	snprintf(err, errlen, "unknown key '%s' in an endpoint section (token, group)",
+		 key);
+	return -EINVAL;
+}
+
+static int relay_kv(void *ctx, const char *section, const char *key,
+		    const char *v, char *err, size_t errlen)
+{
+	static const char *const keys[] = {
+		"cert", "key", "state_dir", "max_sessions", "handshake_rate",
+		"handshake_burst", "tls_timeout", "negotiation_timeout",
+		"device", "prefix", "subnet_id", "echo_interval", "echo_retries",
+	};
+	struct relay_parse *p = ctx;
+	struct azc_relay_cfg *c = p->c;
+	unsigned int i;
+
+	if (*section)
+		return relay_ep_kv(p, key, v, err, errlen);
+	for (i = 0; i < AZC_ARRAY_SIZE(keys); i++)
+		if (!strcmp(key, keys[i]))
+			break;
+	if (i == AZC_ARRAY_SIZE(keys)) {
+		snprintf(err, errlen, "unknown key '%s'", key);
+		return -EINVAL;
+	}
+	if (azc_cfg_dup_check(&p->seen_global, 1u << i, key, err, errlen))
+		return -EINVAL;
+	switch (i) {
+	case 0:
+		return azc_cfg_set_str(c->cert, sizeof(c->cert), key, v, err, errlen);
+	case 1:
+		return azc_cfg_set_str(c->key, sizeof(c->key), key, v, err, errlen);
+	case 2:
+		return azc_cfg_set_str(c->state_dir, sizeof(c->state_dir), key, v, err,
+			       errlen);
+	case 3:
+		return azc_cfg_set_uint(&c->max_sessions, key, v, 1, 1000000, err,
+				errlen);
+	case 4:
+		return azc_cfg_set_uint(&c->handshake_rate, key, v, 1, 1000000, err,
+				errlen);
+	case 5:
+		return azc_cfg_set_uint(&c->handshake_burst, key, v, 1, 1000000, err,
+				errlen);
+	case 6:
+		return azc_cfg_set_seconds(&c->tls_timeout_ms, key, v, err, errlen);
+	case 7:
+		return azc_cfg_set_seconds(&c->negotiation_ms, key, v, err, errlen);
+	case 8:
+		return azc_cfg_set_str(c->device, sizeof(c->device), key, v, err,
+			       errlen);
+	case 9:
+		return azc_cfg_set_str(c->prefix, sizeof(c->prefix), key, v, err,
+			       errlen);
+	case 10:
+		return azc_cfg_set_uint(&c->subnet_id, key, v, 0, 65535, err, errlen);
+	case 11:
+		return azc_cfg_set_seconds(&c->echo_ms, key, v, err, errlen);
+	default:
+		return azc_cfg_set_uint(&c->echo_retries, key, v, 1,
+				AZC_CFG_ECHO_RETRIES_MAX, err, errlen);
+	}
+}
+
+static int relay_check(struct azc_relay_cfg *c, const char *fname, char *err,
+		       size_t errlen)
+{
+	size_t i;
+
+	if (!!c->cert[0] != !!c->key[0]) {
+		snprintf(err, errlen, "%s: 'cert' and 'key' go together",
+			 fname ? fname : "config");
+		return -EINVAL;
+	}
+	for (i = 0; i < c->n_ep; i++)
+		if (!c->ep[i].token[0]) {
+			snprintf(err, errlen, "%s: endpoint '%s' has no token",
+				 fname ? fname : "config", c->ep[i].name);
+			return -EINVAL;
+		}
+	return 0;
+}
+
+static const struct azc_cfg_ops relay_ops = {
+	.sect = relay_sect,
+	.kv = relay_kv,
+};
+
+int azc_relay_cfg_parse(struct azc_relay_cfg *c, const char *text,
+			const char *fname, char *err, size_t errlen)
+{
+	struct relay_parse p = { .c = c };
+	int ret = azc_cfg_parse(text, fname, &relay_ops, &p, err, errlen);
+
+	return ret ? ret : relay_check(c, fname, err, errlen);
+}
+
+int azc_relay_cfg_load(struct azc_relay_cfg *c, const char *path,
+		       char *err, size_t errlen)
+{
+	struct relay_parse p = { .c = c };
+	int ret = azc_cfg_parse_file(path, &relay_ops, &p, err, errlen);
+
+	return ret ? ret : relay_check(c, path, err, errlen);
+}

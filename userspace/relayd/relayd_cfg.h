@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The relay's configuration: /etc/azconnect/relayd.conf, global keys and
+ * an [endpoint NAME] section per endpoint (see README and --help).
+ */
+
+#ifndef AZC_RELAYD_CFG_H
+#define AZC_RELAYD_CFG_H
+
+#include "config/config.h"
+
+struct azc_relay_endpoint {
+	char name[AZC_CFG_NAME_MAX + 1];
+	char token[AZC_CFG_TOKEN_MAX + 1];
+	char group[AZC_CFG_NAME_MAX + 1];
+};
+
+struct azc_relay_cfg {
+	char cert[AZC_CFG_PATH_MAX];
+	char key[AZC_CFG_PATH_MAX];
+	char state_dir[AZC_CFG_PATH_MAX];
+	unsigned int max_sessions;	/* default 1024 */
+	unsigned int handshake_rate;	/* per source address, per s; 10 */
+	unsigned int handshake_burst;	/* 20 */
+	unsigned int tls_timeout_ms;	/* 10000 */
+	unsigned int negotiation_ms;	/* 0: the engine's 60 s */
+	char device[AZC_CFG_DEV_MAX];	/* the relay device; "azc-relay" */
+	char prefix[AZC_CFG_PREFIX_MAX];	/* "": the state dir's ULA */
+	unsigned int subnet_id;		/* the overlay /64 in a /48; 0 */
+	unsigned int echo_ms;		/* SSTP keepalive; 0: the engine's */
+	unsigned int echo_retries;	/* 0: the engine's */
+	struct azc_relay_endpoint *ep;
+	size_t n_ep;
+};
+
+#define AZC_RELAY_CONF		"/etc/azconnect/relayd.conf"
+#define AZC_RELAY_STATE_DIR	"/var/lib/azconnect-relayd"
+#define AZC_RELAY_DEVICE	"azc-relay"
+
+void azc_relay_cfg_init(struct azc_relay_cfg *c);
+void azc_relay_cfg_free(struct azc_relay_cfg *c);
+int azc_relay_cfg_parse(struct azc_relay_cfg *c, const char *text,
+			const char *fname, char *err, size_t errlen);
+int azc_relay_cfg_load(struct azc_relay_cfg *c, const char *path,
+		       char *err, size_t errlen);
+const struct azc_relay_endpoint *
+azc_relay_cfg_find(const struct azc_relay_cfg *c, const char *name);
+
+#endif /* AZC_RELAYD_CFG_H */
