@@ -130,7 +130,8 @@ static void azc_dev_print_counts(FILE *f, const char *what, uint64_t packets,
 /* One line per link, then its counters, indented under the device */
 static void azc_dev_print_links(FILE *f, const struct azc_link_list *list)
 {
-	char a[AZC_IID_STRLEN], b[AZC_IID_STRLEN], p[INET6_ADDRSTRLEN] = "-", drops[512];
+	char a[AZC_IID_STRLEN], b[AZC_IID_STRLEN], p[INET6_ADDRSTRLEN] = "-";
+	char drops[512];
 	const struct azc_link_info *l;
 	size_t i;
 
@@ -145,7 +146,8 @@ static void azc_dev_print_links(FILE *f, const struct azc_link_list *list)
 		azc_dev_print_counts(f, "        RX", l->rx_packets, l->rx_bytes,
 				     &l->rx_errors, l->rx_dropped);
 		azc_dev_print_counts(f, "        TX", l->tx_packets, l->tx_bytes,
-				     NULL, l->tx_dropped);		azc_link_format_drops(l, drops, sizeof(drops));
+				     NULL, l->tx_dropped);
+		azc_link_format_drops(l, drops, sizeof(drops));
 		fprintf(f, "        drops: %s\n", drops);
 		if (l->last_error)
 			fprintf(f, "        last error: %s\n",
