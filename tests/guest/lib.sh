@@ -14,6 +14,16 @@ AZC_BIN=${AZC_BIN:-$AZC_TREE/build/bin}
 PATH=$AZC_BIN:$PATH
 export PATH
 
+# Slowness of the kernel under test: AZC_SLOW (a whole number, default 1;
+# scripts/check-debug sets 6..10 for a KASAN/lockdep kernel) multiplies the
+# time limits of waits: use wait_for / wait_until (or t_secs) for anything
+# that waits for the system, and keep protocol timers a test provokes
+# (keepalive intervals, echo periods) as they are.
+AZC_SLOW=${AZC_SLOW:-1}
+[[ $AZC_SLOW =~ ^[1-9][0-9]*$ ]] || AZC_SLOW=1
+export AZC_SLOW
+T_LIB=${BASH_SOURCE[0]}
+
 T_NAME=$(basename "$0" .sh)
 T_NS=()
 T_FAILED=0
@@ -46,10 +56,84 @@ t_fail() {
 	fi
 }
 
+# t_secs SECONDS: SECONDS scaled by AZC_SLOW.
+t_secs() {
+	echo $(($1 * AZC_SLOW))
+}
+
+# wait_for FILE REGEX SECONDS [N]: until N (default 1) lines of FILE match
+# the extended REGEX (NUL bytes ignored); FILE's last lines on failure.
+# wait_for SECONDS CMD...: the same as wait_until.
+# SECONDS is scaled by AZC_SLOW.
+wait_for() {
+	if [[ $1 =~ ^[0-9]+$ ]]; then
+		wait_until "$@"
+		return
+	fi
+	local file=$1 re=$2 n=${4:-1} end=$((SECONDS + $3 * AZC_SLOW))
+	while :; do
+		[ "$(tr -d '\000' <"$file" 2>/dev/null | grep -Ec -- "$re")" -ge "$n" ] && return 0
+		[ "$SECONDS" -le "$end" ] || break
+		sleep 0.2
+	done
+	echo "# waited $(($3 * AZC_SLOW)) s for $n line(s) of $file matching /$re/:"
+	tr -d '\000' <"$file" 2>/dev/null | tail -n 30 | sed 's/^/#   /'
+	return 1
+}
+
+# wait_until SECONDS CMD...: until CMD succeeds (tried every 0.2 s); the
+# last try's output and status when it never does. SECONDS is scaled by
+# AZC_SLOW.
+wait_until() {
+	local end=$((SECONDS + $1 * AZC_SLOW))
+	shift
+	while [ "$SECONDS" -le "$end" ]; do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.2
+	done
+	"$@"
+}
+
+# Tests that still define wait helpers of their own (wait_for, wait_st,
+# ...: any function named wait_* not from this file) get them scaled too
+# when AZC_SLOW > 1: before each check, such a function is renamed and
+# wrapped so that its first whole-number argument (its time limit in every
+# such helper: "FILE REGEX SECONDS [N]", "SECONDS CMD...", "REGEX
+# SECONDS") is multiplied. Nothing changes at AZC_SLOW=1.
+t_scale_waits() {
+	local f fs src
+	[ "$AZC_SLOW" -gt 1 ] || return 0
+	fs=$(compgen -A function wait_) || return 0
+	for f in $fs; do
+		# Ours (lib.sh's own, or already wrapped)?
+		src=$(shopt -s extdebug; declare -F "$f")
+		[ "${src##* }" != "$T_LIB" ] || continue
+		[[ $(declare -f "$f") != *t_scaled_call* ]] || continue
+		eval "t_unscaled_$(declare -f "$f")"
+		eval "$f() { t_scaled_call t_unscaled_$f \"\$@\"; }"
+	done
+}
+
+# t_scaled_call FUNC ARGS...: FUNC with its first whole-number argument
+# multiplied by AZC_SLOW.
+t_scaled_call() {
+	local fn=$1 i
+	shift
+	local args=("$@")
+	for i in "${!args[@]}"; do
+		if [[ ${args[$i]} =~ ^[0-9]+$ ]]; then
+			args[i]=$((args[i] * AZC_SLOW))
+			break
+		fi
+	done
+	"$fn" "${args[@]}"
+}
+
 # check DESC CMD...: CMD must succeed.
 check() {
 	local desc=$1
 	shift
+	t_scale_waits
 	if "$@" >"$T_OUT" 2>&1; then t_pass "$desc"; else t_fail "$desc"; fi
 }
 
@@ -57,6 +141,7 @@ check() {
 check_fail() {
 	local desc=$1
 	shift
+	t_scale_waits
 	if "$@" >"$T_OUT" 2>&1; then t_fail "$desc (unexpected success)"; else t_pass "$desc"; fi
 }
 
@@ -65,6 +150,7 @@ check_fail() {
 check_out() {
 	local desc=$1 re=$2
 	shift 2
+	t_scale_waits
 	"$@" >"$T_OUT" 2>&1
 	if grep -Eq -- "$re" "$T_OUT"; then
 		t_pass "$desc"
@@ -78,6 +164,7 @@ check_out() {
 check_eq() {
 	local desc=$1 want=$2 got
 	shift 2
+	t_scale_waits
 	got=$("$@" 2>"$T_OUT")
 	if [ "$got" = "$want" ]; then
 		t_pass "$desc"
