@@ -15,6 +15,15 @@
 #include <net/genetlink.h>
 #include <net/rtnetlink.h>
 
+/*
+ * Multicast groups that need CAP_NET_ADMIN to join: Linux 6.7, and the
+ * stable kernels it went back to (Debian's 6.1 and 6.12 have it). Without
+ * it, any user could read the events group.
+ */
+#ifndef GENL_MCAST_CAP_NET_ADMIN
+#error "the kernel lacks GENL_MCAST_CAP_NET_ADMIN (Linux 6.7 or its stable backports)"
+#endif
+
 /* The attributes of a dump request, parsed by the operation's policy. */
 static inline struct nlattr **azc_genl_dump_attrs(struct netlink_callback *cb)
 {

@@ -42,15 +42,13 @@ static void azc_dev_uninit(struct net_device *dev)
 	gro_cells_destroy(&azc->gro_cells);
 }
 
+/*
+ * The queue is never stopped (send.c drops per link instead): a noqueue
+ * device that stops its queue makes the core drop and complain.
+ */
 static int azc_dev_open(struct net_device *dev)
 {
 	netif_start_queue(dev);
-	return 0;
-}
-
-static int azc_dev_stop(struct net_device *dev)
-{
-	netif_stop_queue(dev);
 	return 0;
 }
 
@@ -58,7 +56,6 @@ static const struct net_device_ops azc_netdev_ops = {
 	.ndo_init		= azc_dev_init,
 	.ndo_uninit		= azc_dev_uninit,
 	.ndo_open		= azc_dev_open,
-	.ndo_stop		= azc_dev_stop,
 	.ndo_start_xmit		= azc_xmit,
 	.ndo_get_stats64	= dev_get_tstats64,
 };

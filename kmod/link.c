@@ -32,10 +32,12 @@ static u64 azc_iid_key(const u8 *iid)
 	return key;
 }
 
+/* The last reference went: what the link holds goes, the link after RCU. */
 static void azc_link_free(struct azc_link *link)
 {
 	netdev_put(link->azc->dev, &link->dev_tracker);
 	put_net(link->cfg.owner_net);
+	sock_put(link->cfg.owner_sk);
 	kvfree(link->rx_buf);
 	kfree_rcu(link, rcu);
 }
@@ -60,19 +62,18 @@ struct azc_link *azc_link_get_by_id(struct azc_device *azc, u32 id)
 }
 
 /*
- * The link @id that netlink socket @portid in @net made on the device it
- * knew as @ifindex, wherever that device lives now; with a reference.
+ * The link @id that netlink socket @owner made on the device it knew as
+ * @ifindex, wherever that device lives now; with a reference.
  */
-struct azc_link *azc_link_get_by_owner(struct net *net, u32 portid,
-				       int ifindex, u32 id)
+struct azc_link *azc_link_get_by_owner(struct sock *owner, int ifindex,
+				       u32 id)
 {
 	struct azc_link *link, *found = NULL;
 
 	rcu_read_lock();
 	list_for_each_entry_rcu(link, &azc_links, node) {
-		if (link->id == id && link->cfg.owner_portid == portid &&
+		if (link->id == id && azc_link_owned_by(link, owner) &&
 		    link->cfg.owner_ifindex == ifindex &&
-		    net_eq(link->cfg.owner_net, net) &&
 		    refcount_inc_not_zero(&link->refcnt)) {
 			found = link;
 			break;
@@ -132,6 +133,8 @@ static int azc_link_admit(struct azc_device *azc,
 	return 0;
 }
 
+static void azc_link_teardown(struct work_struct *work);
+
 static struct azc_link *azc_link_alloc(struct azc_device *azc,
 				       const struct azc_link_cfg *cfg)
 {
@@ -153,22 +156,62 @@ static struct azc_link *azc_link_alloc(struct azc_device *azc,
 	link->cfg.pending_len = 0;
 	ipv6_addr_set(&link->peer_ll, htonl(0xfe800000), 0, 0, 0);
 	memcpy(&link->peer_ll.s6_addr[8], cfg->peer_iid, AZCONNECT_IID_LEN);
-	atomic_set(&link->state, AZCONNECT_LINK_STATE_UP);
+	atomic_set(&link->state, AZC_LINK_STATE_NEW);
 	refcount_set(&link->refcnt, 1);
 	INIT_WORK(&link->rx_work, azc_rx_work);
 	INIT_WORK(&link->tx_work, azc_tx_work);
+	INIT_DELAYED_WORK(&link->tx_watchdog, azc_tx_watchdog);
+	INIT_WORK(&link->del_work, azc_link_teardown);
+	INIT_HLIST_NODE(&link->iid_node);
+	INIT_LIST_HEAD(&link->node);
+	INIT_LIST_HEAD(&link->dying);
 	skb_queue_head_init(&link->tx_queue);
 	return link;
 }
 
-static void azc_link_teardown(struct work_struct *work);
+/*
+ * Make @link reachable, in one step under the device's lock: the tables of
+ * the transmit path, the list of every link, the id's entry, and last its
+ * state. Until the state says up, no callback queues work and nothing can
+ * take it down; from then on its teardown waits for this lock.
+ */
+static void azc_link_publish(struct azc_link *link)
+{
+	struct azc_device *azc = link->azc;
+
+	lockdep_assert_held(&azc->lock);
+	if (azc->mode == AZCONNECT_DEV_MODE_ENDPOINT)
+		rcu_assign_pointer(azc->uplink, link);
+	else
+		hash_add_rcu(azc->by_iid, &link->iid_node,
+			     azc_iid_key(link->cfg.peer_iid));
+	azc->n_links++;
+	netif_carrier_on(azc->dev);
+
+	spin_lock_bh(&azc_links_lock);
+	list_add_tail_rcu(&link->node, &azc_links);
+	spin_unlock_bh(&azc_links_lock);
+
+	/* The reserved id's entry: cannot fail, it needs no memory. */
+	WARN_ON(xa_is_err(xa_store(&azc->links, link->id, link, GFP_KERNEL)));
+	atomic_set(&link->state, AZCONNECT_LINK_STATE_UP);
+	/*
+	 * Parse what user space handed over, and read on. Queued under the
+	 * lock that the teardown takes before it cancels this work: a
+	 * teardown that starts at once still finds it queued, and cancels it.
+	 */
+	queue_work(azc_wq, &link->rx_work);
+}
 
 /*
  * Create a link from @cfg and start it. The caller holds RTNL, so the
- * device cannot begin to unregister meanwhile. On success the link owns
- * @cfg->sock's reference and has taken one on @cfg->owner_net, and the
- * caller gets a reference to the link; on failure the socket's reference
- * stays with the caller.
+ * device cannot begin to unregister meanwhile. The link is built
+ * completely (its references, a reserved id, the socket's callbacks)
+ * before azc_link_publish() makes it reachable. On success the link owns
+ * @cfg->sock's reference and has taken one on @cfg->owner_net and
+ * @cfg->owner_sk, and the caller gets a reference to the link; on failure
+ * the socket's reference stays with the caller and the socket is as it
+ * was.
  */
 struct azc_link *azc_link_new(struct azc_device *azc,
 			      const struct azc_link_cfg *cfg,
@@ -186,13 +229,18 @@ struct azc_link *azc_link_new(struct azc_device *azc,
 	link = azc_link_alloc(azc, cfg);
 	if (!link)
 		return ERR_PTR(-ENOMEM);
-	INIT_WORK(&link->del_work, azc_link_teardown);
+	netdev_hold(dev, &link->dev_tracker, GFP_KERNEL);
+	get_net(link->cfg.owner_net);
+	sock_hold(link->cfg.owner_sk);
+	/* The tables' reference, and the caller's. */
+	refcount_inc(&link->refcnt);
 
 	mutex_lock(&azc->lock);
 	ret = azc_link_admit(azc, cfg, extack);
 	if (ret)
 		goto err_unlock;
-	ret = xa_alloc_cyclic(&azc->links, &link->id, link,
+	/* A reserved id: lookups and dumps see nothing there yet. */
+	ret = xa_alloc_cyclic(&azc->links, &link->id, NULL,
 			      XA_LIMIT(1, U32_MAX), &azc->next_id, GFP_KERNEL);
 	if (ret < 0) {
 		NL_SET_ERR_MSG(extack, "no free link id");
@@ -203,57 +251,48 @@ struct azc_link *azc_link_new(struct azc_device *azc,
 		xa_erase(&azc->links, link->id);
 		goto err_unlock;
 	}
-
-	/* Committed: from here on the link owns the socket reference. */
-	netdev_hold(dev, &link->dev_tracker, GFP_KERNEL);
-	get_net(link->cfg.owner_net);
-	if (azc->mode == AZCONNECT_DEV_MODE_ENDPOINT)
-		rcu_assign_pointer(azc->uplink, link);
-	else
-		hash_add_rcu(azc->by_iid, &link->iid_node,
-			     azc_iid_key(link->cfg.peer_iid));
-	azc->n_links++;
-	netif_carrier_on(dev);
+	azc_link_publish(link);
 	mutex_unlock(&azc->lock);
-
-	spin_lock_bh(&azc_links_lock);
-	list_add_tail_rcu(&link->node, &azc_links);
-	spin_unlock_bh(&azc_links_lock);
-
-	/* A reference for the caller, then parse what user space handed
-	 * over and read on.
-	 */
-	refcount_inc(&link->refcnt);
-	queue_work(azc_wq, &link->rx_work);
 	return link;
 
 err_unlock:
 	mutex_unlock(&azc->lock);
-	kvfree(link->rx_buf);
-	kfree(link);
+	/* Never reachable: both references go, the link after RCU anyway. */
+	refcount_set(&link->refcnt, 1);
+	azc_link_put(link);
 	return ERR_PTR(ret);
 }
 
 /*
  * Mark @link down for @reason and queue its teardown; only the first call
- * counts. Safe in any context.
+ * counts, and says so. Safe in any context. The read-side section spans
+ * the change of state and the queueing: once a grace period has passed
+ * after a link was seen down, its teardown is queued.
  */
-void azc_link_down(struct azc_link *link,
+bool azc_link_down(struct azc_link *link,
 		   enum azconnect_link_down_reason reason)
 {
-	if (atomic_cmpxchg(&link->state, AZCONNECT_LINK_STATE_UP,
-			   AZCONNECT_LINK_STATE_DOWN) !=
-	    AZCONNECT_LINK_STATE_UP)
-		return;
-	link->down_reason = reason;
-	queue_work(azc_wq, &link->del_work);
+	bool first;
+
+	rcu_read_lock();
+	first = atomic_cmpxchg(&link->state, AZCONNECT_LINK_STATE_UP,
+			       AZCONNECT_LINK_STATE_DOWN) ==
+		AZCONNECT_LINK_STATE_UP;
+	if (first) {
+		link->down_reason = reason;
+		queue_work(azc_wq, &link->del_work);
+	}
+	rcu_read_unlock();
+	return first;
 }
 
 /* Take @link down and wait until it is gone; process context. */
 void azc_link_del(struct azc_link *link,
 		  enum azconnect_link_down_reason reason)
 {
-	azc_link_down(link, reason);
+	/* Down by another caller, whose queue_work() may be still to come */
+	if (!azc_link_down(link, reason))
+		synchronize_rcu();
 	flush_work(&link->del_work);
 }
 
@@ -280,17 +319,17 @@ static void azc_link_unpublish(struct azc_link *link)
 	spin_unlock_bh(&azc_links_lock);
 }
 
-static void azc_link_teardown(struct work_struct *work)
+/*
+ * The part of the teardown after the grace period: no transmit path,
+ * netlink request or socket callback can see @link any more.
+ */
+static void azc_link_finish(struct azc_link *link)
 {
-	struct azc_link *link = container_of(work, struct azc_link, del_work);
 	struct socket *sock = link->cfg.sock;
 
-	azc_link_unpublish(link);
-	azc_sock_detach(link);
-	/* No transmit path, netlink request or callback can see it now. */
-	synchronize_rcu();
 	cancel_work_sync(&link->rx_work);
 	cancel_work_sync(&link->tx_work);
+	cancel_delayed_work_sync(&link->tx_watchdog);
 	azc_tx_purge(link);
 	azc_nl_link_del_ntf(link);
 	sockfd_put(sock);
@@ -298,35 +337,75 @@ static void azc_link_teardown(struct work_struct *work)
 	azc_link_put(link);
 }
 
+static void azc_link_teardown(struct work_struct *work)
+{
+	struct azc_link *link = container_of(work, struct azc_link, del_work);
+
+	azc_link_unpublish(link);
+	azc_sock_detach(link);
+	synchronize_rcu();
+	azc_link_finish(link);
+}
+
 /*
  * Remove every link of a device that is going away, and wait for the
- * teardowns already under way; RTNL held.
+ * teardowns already under way; RTNL held. The links that are up go down
+ * together here, with one RCU grace period for them all, not one each:
+ * a device with a thousand links goes in a fraction of a second.
  */
 void azc_link_del_all(struct azc_device *azc)
 {
-	struct azc_link *link;
+	struct azc_link *link, *tmp;
 	unsigned long id;
+	LIST_HEAD(dying);
 
-	for (;;) {
-		id = 0;
-		rcu_read_lock();
-		link = xa_find(&azc->links, &id, ULONG_MAX, XA_PRESENT);
-		if (!link) {
-			rcu_read_unlock();
-			break;
-		}
-		/* Fails only after the teardown took it out of the table. */
-		if (!refcount_inc_not_zero(&link->refcnt)) {
-			rcu_read_unlock();
+	ASSERT_RTNL();
+	/* No link-new can run (RTNL); a teardown may, on its own. */
+	rcu_read_lock();
+	xa_for_each(&azc->links, id, link) {
+		if (!refcount_inc_not_zero(&link->refcnt))
 			continue;
+		if (atomic_cmpxchg(&link->state, AZCONNECT_LINK_STATE_UP,
+				   AZCONNECT_LINK_STATE_DOWN) ==
+		    AZCONNECT_LINK_STATE_UP) {
+			link->down_reason = AZCONNECT_LINK_DOWN_REASON_TEARDOWN;
+			list_add_tail(&link->dying, &dying);
+		} else {
+			/* Down already: its own teardown is queued. */
+			list_add_tail(&link->dying, &dying);
+			link->dying_queued = true;
 		}
-		rcu_read_unlock();
-		azc_link_del(link, AZCONNECT_LINK_DOWN_REASON_TEARDOWN);
+	}
+	rcu_read_unlock();
+
+	if (list_empty(&dying))
+		return;
+	list_for_each_entry(link, &dying, dying) {
+		if (link->dying_queued)
+			continue;
+		azc_link_unpublish(link);
+		azc_sock_detach(link);
+	}
+	/*
+	 * Once for all: no reader sees the links taken off, and the links
+	 * found down already have their teardown queued (azc_link_down()).
+	 */
+	synchronize_rcu();
+	list_for_each_entry_safe(link, tmp, &dying, dying) {
+		list_del(&link->dying);
+		if (link->dying_queued)
+			flush_work(&link->del_work);
+		else
+			azc_link_finish(link);
 		azc_link_put(link);
 	}
 }
 
-/* The netlink socket @portid in @net closed: remove the links it owns. */
+/*
+ * The netlink socket @portid in @net was released: remove the links it
+ * owns. The port id may be another socket's already; the released socket
+ * is the one that is dead.
+ */
 void azc_link_release_owner(struct net *net, u32 portid)
 {
 	struct azc_link *link;
@@ -334,8 +413,11 @@ void azc_link_release_owner(struct net *net, u32 portid)
 	rcu_read_lock();
 	list_for_each_entry_rcu(link, &azc_links, node) {
 		if (link->cfg.owner_portid == portid &&
-		    net_eq(link->cfg.owner_net, net))
+		    net_eq(link->cfg.owner_net, net) &&
+		    sock_flag(link->cfg.owner_sk, SOCK_DEAD)) {
+			WRITE_ONCE(link->owner_gone, true);
 			azc_link_down(link, AZCONNECT_LINK_DOWN_REASON_USERSPACE);
+		}
 	}
 	rcu_read_unlock();
 }

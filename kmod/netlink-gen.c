@@ -34,7 +34,7 @@ const struct nla_policy azconnect_dev_nl_policy[AZCONNECT_A_DEV_PAD + 1] = {
 	[AZCONNECT_A_DEV_TX_DROPPED] = { .type = NLA_U64, },
 };
 
-const struct nla_policy azconnect_link_nl_policy[AZCONNECT_A_LINK_TX_SEND_ERROR + 1] = {
+const struct nla_policy azconnect_link_nl_policy[AZCONNECT_A_LINK_RX_LOCAL_REFUSED + 1] = {
 	[AZCONNECT_A_LINK_ID] = NLA_POLICY_MIN(NLA_U32, 1),
 	[AZCONNECT_A_LINK_SOCKET] = { .type = NLA_U32, },
 	[AZCONNECT_A_LINK_PENDING] = { .type = NLA_BINARY, },
@@ -43,7 +43,7 @@ const struct nla_policy azconnect_link_nl_policy[AZCONNECT_A_LINK_TX_SEND_ERROR 
 	[AZCONNECT_A_LINK_PEER_ADDR] = NLA_POLICY_EXACT_LEN(16),
 	[AZCONNECT_A_LINK_MRU] = NLA_POLICY_RANGE(NLA_U16, 1280, 4087),
 	[AZCONNECT_A_LINK_STATE] = NLA_POLICY_MAX(NLA_U32, 1),
-	[AZCONNECT_A_LINK_DOWN_REASON] = NLA_POLICY_MAX(NLA_U32, 6),
+	[AZCONNECT_A_LINK_DOWN_REASON] = NLA_POLICY_MAX(NLA_U32, 11),
 	[AZCONNECT_A_LINK_RX_PACKETS] = { .type = NLA_U64, },
 	[AZCONNECT_A_LINK_RX_BYTES] = { .type = NLA_U64, },
 	[AZCONNECT_A_LINK_RX_ERRORS] = { .type = NLA_U64, },
@@ -64,6 +64,8 @@ const struct nla_policy azconnect_link_nl_policy[AZCONNECT_A_LINK_TX_SEND_ERROR 
 	[AZCONNECT_A_LINK_TX_NOMEM] = { .type = NLA_U64, },
 	[AZCONNECT_A_LINK_TX_LINK_DOWN] = { .type = NLA_U64, },
 	[AZCONNECT_A_LINK_TX_SEND_ERROR] = { .type = NLA_U64, },
+	[AZCONNECT_A_LINK_RX_OUTSIDE] = { .type = NLA_U64, },
+	[AZCONNECT_A_LINK_RX_LOCAL_REFUSED] = { .type = NLA_U64, },
 };
 
 /* AZCONNECT_CMD_DEV_GET - do */
@@ -134,35 +136,35 @@ const struct genl_split_ops azconnect_nl_ops[8] = {
 		.doit		= azconnect_nl_link_new_doit,
 		.policy		= azconnect_link_new_nl_policy,
 		.maxattr	= AZCONNECT_A_LINK,
-		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
+		.flags		= GENL_ADMIN_PERM | GENL_CMD_CAP_DO,
 	},
 	{
 		.cmd		= AZCONNECT_CMD_LINK_DEL,
 		.doit		= azconnect_nl_link_del_doit,
 		.policy		= azconnect_link_del_nl_policy,
 		.maxattr	= AZCONNECT_A_LINK,
-		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
+		.flags		= GENL_ADMIN_PERM | GENL_CMD_CAP_DO,
 	},
 	{
 		.cmd		= AZCONNECT_CMD_LINK_GET,
 		.doit		= azconnect_nl_link_get_doit,
 		.policy		= azconnect_link_get_do_nl_policy,
 		.maxattr	= AZCONNECT_A_LINK,
-		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
+		.flags		= GENL_ADMIN_PERM | GENL_CMD_CAP_DO,
 	},
 	{
 		.cmd		= AZCONNECT_CMD_LINK_GET,
 		.dumpit		= azconnect_nl_link_get_dumpit,
 		.policy		= azconnect_link_get_dump_nl_policy,
 		.maxattr	= AZCONNECT_A_IFINDEX,
-		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DUMP,
+		.flags		= GENL_ADMIN_PERM | GENL_CMD_CAP_DUMP,
 	},
 	{
 		.cmd		= AZCONNECT_CMD_CTRL_SEND,
 		.doit		= azconnect_nl_ctrl_send_doit,
 		.policy		= azconnect_ctrl_send_nl_policy,
 		.maxattr	= AZCONNECT_A_CTRL,
-		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
+		.flags		= GENL_ADMIN_PERM | GENL_CMD_CAP_DO,
 	},
 };
 

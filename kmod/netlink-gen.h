@@ -14,7 +14,7 @@
 /* Common nested types */
 extern const struct nla_policy azconnect_ctrl_nl_policy[AZCONNECT_A_CTRL_FRAME + 1];
 extern const struct nla_policy azconnect_dev_nl_policy[AZCONNECT_A_DEV_PAD + 1];
-extern const struct nla_policy azconnect_link_nl_policy[AZCONNECT_A_LINK_TX_SEND_ERROR + 1];
+extern const struct nla_policy azconnect_link_nl_policy[AZCONNECT_A_LINK_RX_LOCAL_REFUSED + 1];
 
 /* Ops table for azconnect */
 extern const struct genl_split_ops azconnect_nl_ops[8];

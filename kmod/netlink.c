@@ -382,7 +382,9 @@ static int azc_nl_link_fill(struct sk_buff *skb, struct azc_link *link,
 						AZC_DROP_RX_BAD_IPV6)) ||
 	    azc_nl_put_link_stat(skb, AZCONNECT_A_LINK_RX_DROPPED,
 				 azc_link_drops(link, AZC_DROP_RX_SPOOFED,
-						AZC_DROP_RX_CTRL_LOST)) ||
+						AZC_DROP_RX_CTRL_LOST) +
+				 azc_link_drops(link, AZC_DROP_RX_OUTSIDE,
+						AZC_DROP_RX_LOCAL_REFUSED)) ||
 	    azc_nl_put_link_stat(skb, AZCONNECT_A_LINK_TX_PACKETS,
 				 atomic64_read(&st->tx_packets)) ||
 	    azc_nl_put_link_stat(skb, AZCONNECT_A_LINK_TX_BYTES,
@@ -394,9 +396,9 @@ static int azc_nl_link_fill(struct sk_buff *skb, struct azc_link *link,
 			READ_ONCE(link->last_error)))
 		goto err_nest;
 	/* One counter per reason, in the order of the attributes. */
-	BUILD_BUG_ON(AZCONNECT_A_LINK_TX_SEND_ERROR - AZCONNECT_A_LINK_RX_BAD_SSTP !=
-		     AZC_DROP_TX_SEND_ERROR - AZC_DROP_RX_BAD_SSTP);
-	BUILD_BUG_ON(AZC_DROP_TX_SEND_ERROR + 1 != AZC_DROP_NUM);
+	BUILD_BUG_ON(AZCONNECT_A_LINK_RX_LOCAL_REFUSED - AZCONNECT_A_LINK_RX_BAD_SSTP !=
+		     AZC_DROP_RX_LOCAL_REFUSED - AZC_DROP_RX_BAD_SSTP);
+	BUILD_BUG_ON(AZC_DROP_RX_LOCAL_REFUSED + 1 != AZC_DROP_NUM);
 	for (i = 0; i < AZC_DROP_NUM; i++)
 		if (azc_nl_put_link_stat(skb, AZCONNECT_A_LINK_RX_BAD_SSTP + i,
 					 atomic64_read(&st->drops[i])))
@@ -412,8 +414,8 @@ err:
 }
 
 /* The link-new request in @tb, as a configuration; takes the socket. */
-static int azc_nl_link_cfg(struct genl_info *info, struct nlattr **tb,
-			   struct azc_link_cfg *cfg)
+static int azc_nl_link_cfg(struct sk_buff *skb, struct genl_info *info,
+			   struct nlattr **tb, struct azc_link_cfg *cfg)
 {
 	struct nlattr *nest = info->attrs[AZCONNECT_A_LINK];
 	struct socket *sock;
@@ -440,6 +442,7 @@ static int azc_nl_link_cfg(struct genl_info *info, struct nlattr **tb,
 	cfg->mru = tb[AZCONNECT_A_LINK_MRU] ?
 		   nla_get_u16(tb[AZCONNECT_A_LINK_MRU]) : AZC_PPP_DEFAULT_MRU;
 	cfg->owner_portid = info->snd_portid;
+	cfg->owner_sk = NETLINK_CB(skb).sk;
 	cfg->owner_net = genl_info_net(info);
 
 	sock = azc_sock_lookup(nla_get_u32(tb[AZCONNECT_A_LINK_SOCKET]),
@@ -471,7 +474,7 @@ int azconnect_nl_link_new_doit(struct sk_buff *skb, struct genl_info *info)
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
-	ret = azc_nl_link_cfg(info, tb, &cfg);
+	ret = azc_nl_link_cfg(skb, info, tb, &cfg);
 	if (ret)
 		goto err_free;
 
@@ -511,7 +514,8 @@ err_free:
  * its owner made on the device it knew by that ifindex, wherever the device
  * has gone since (ip link set DEV netns NS).
  */
-static struct azc_link *azc_nl_link_lookup(struct genl_info *info,
+static struct azc_link *azc_nl_link_lookup(struct sk_buff *skb,
+					   struct genl_info *info,
 					   struct nlattr *id_attr)
 {
 	struct nlattr *ifindex = info->attrs[AZCONNECT_A_IFINDEX];
@@ -526,7 +530,7 @@ static struct azc_link *azc_nl_link_lookup(struct genl_info *info,
 		link = azc_link_get_by_id(netdev_priv(dev), id);
 	rtnl_unlock();
 	if (!link && ifindex)
-		link = azc_link_get_by_owner(net, info->snd_portid,
+		link = azc_link_get_by_owner(NETLINK_CB(skb).sk,
 					     nla_get_u32(ifindex), id);
 	if (link)
 		return link;
@@ -547,7 +551,8 @@ static struct azc_link *azc_nl_link_lookup(struct genl_info *info,
  * link nest parsed into @tb (ARRAY_SIZE(azconnect_link_nl_policy) slots),
  * taking the attributes in @subset.
  */
-static struct azc_link *azc_nl_link_find(struct genl_info *info,
+static struct azc_link *azc_nl_link_find(struct sk_buff *skb,
+					 struct genl_info *info,
 					 struct nlattr **tb, u64 subset)
 {
 	int ret;
@@ -561,15 +566,21 @@ static struct azc_link *azc_nl_link_find(struct genl_info *info,
 			 AZCONNECT_A_LINK_ID,
 			 "the id of the link is required"))
 		return ERR_PTR(-EINVAL);
-	return azc_nl_link_lookup(info, tb[AZCONNECT_A_LINK_ID]);
+	return azc_nl_link_lookup(skb, info, tb[AZCONNECT_A_LINK_ID]);
 }
 
 /* The reasons user space may give: what it can see and the kernel cannot. */
 static bool azc_nl_user_reason(u32 reason)
 {
-	return reason == AZCONNECT_LINK_DOWN_REASON_USERSPACE ||
-	       reason == AZCONNECT_LINK_DOWN_REASON_KEEPALIVE_TIMEOUT ||
-	       reason == AZCONNECT_LINK_DOWN_REASON_PROTOCOL_ERROR;
+	switch (reason) {
+	case AZCONNECT_LINK_DOWN_REASON_USERSPACE:
+	case AZCONNECT_LINK_DOWN_REASON_KEEPALIVE_TIMEOUT:
+	case AZCONNECT_LINK_DOWN_REASON_PROTOCOL_ERROR:
+	case AZCONNECT_LINK_DOWN_REASON_REPLACED:
+	case AZCONNECT_LINK_DOWN_REASON_REVOKED:
+		return true;
+	}
+	return false;
 }
 
 int azconnect_nl_link_del_doit(struct sk_buff *skb, struct genl_info *info)
@@ -578,7 +589,7 @@ int azconnect_nl_link_del_doit(struct sk_buff *skb, struct genl_info *info)
 	u32 reason = AZCONNECT_LINK_DOWN_REASON_USERSPACE;
 	struct azc_link *link;
 
-	link = azc_nl_link_find(info, tb, AZC_NL_LINK_DEL_LINK);
+	link = azc_nl_link_find(skb, info, tb, AZC_NL_LINK_DEL_LINK);
 	if (IS_ERR(link))
 		return PTR_ERR(link);
 	if (tb[AZCONNECT_A_LINK_DOWN_REASON]) {
@@ -586,7 +597,7 @@ int azconnect_nl_link_del_doit(struct sk_buff *skb, struct genl_info *info)
 		if (!azc_nl_user_reason(reason)) {
 			NL_SET_ERR_MSG_ATTR(info->extack,
 					    tb[AZCONNECT_A_LINK_DOWN_REASON],
-					    "user space may only give userspace, keepalive-timeout or protocol-error");
+					    "user space may only give userspace, keepalive-timeout, protocol-error, replaced or revoked");
 			azc_link_put(link);
 			return -EINVAL;
 		}
@@ -606,7 +617,7 @@ int azconnect_nl_link_get_doit(struct sk_buff *skb, struct genl_info *info)
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
-	link = azc_nl_link_find(info, tb, AZC_NL_LINK_GET_LINK);
+	link = azc_nl_link_find(skb, info, tb, AZC_NL_LINK_GET_LINK);
 	if (IS_ERR(link)) {
 		nlmsg_free(msg);
 		return PTR_ERR(link);
@@ -702,18 +713,17 @@ static struct sk_buff *azc_nl_ctrl_skb(struct genl_info *info,
 	return skb;
 }
 
-static int azc_nl_ctrl_queue(struct genl_info *info, struct nlattr *id,
-			     struct sk_buff *skb)
+static int azc_nl_ctrl_queue(struct sk_buff *req, struct genl_info *info,
+			     struct nlattr *id, struct sk_buff *skb)
 {
 	struct azc_link *link;
 	int ret;
 
-	link = azc_nl_link_lookup(info, id);
+	link = azc_nl_link_lookup(req, info, id);
 	if (IS_ERR(link))
 		return PTR_ERR(link);
 	rcu_read_lock();
-	if (link->cfg.owner_portid != info->snd_portid ||
-	    !net_eq(link->cfg.owner_net, genl_info_net(info))) {
+	if (!azc_link_owned_by(link, NETLINK_CB(req).sk)) {
 		NL_SET_ERR_MSG_ATTR(info->extack, id, "only the owner of the link may send on it");
 		ret = -EPERM;
 	} else if (!azc_link_is_up(link)) {
@@ -755,7 +765,7 @@ int azconnect_nl_ctrl_send_doit(struct sk_buff *skb, struct genl_info *info)
 	if (IS_ERR(frame))
 		return PTR_ERR(frame);
 
-	ret = azc_nl_ctrl_queue(info, tb[AZCONNECT_A_CTRL_LINK_ID], frame);
+	ret = azc_nl_ctrl_queue(skb, info, tb[AZCONNECT_A_CTRL_LINK_ID], frame);
 	if (ret)
 		kfree_skb(frame);
 	return ret;
@@ -772,6 +782,8 @@ int azc_nl_ctrl_ntf(struct azc_link *link, enum azconnect_ctrl_kind kind,
 	struct sk_buff *msg;
 	void *hdr;
 
+	if (!azc_link_owner_alive(link))
+		return -ECONNREFUSED;
 	msg = genlmsg_new(nla_total_size(sizeof(u32)) * 3 +
 			  nla_total_size(len) + nla_total_size(0), GFP_KERNEL);
 	if (!msg)
@@ -819,7 +831,7 @@ void azc_nl_link_del_ntf(struct azc_link *link)
 	struct net *net = dev_net(link->azc->dev);
 	struct sk_buff *msg;
 
-	if (!net_eq(link->cfg.owner_net, net)) {
+	if (!net_eq(link->cfg.owner_net, net) && azc_link_owner_alive(link)) {
 		msg = azc_nl_link_del_msg(link);
 		if (msg)
 			genlmsg_unicast(link->cfg.owner_net, msg,
@@ -845,6 +857,14 @@ static struct notifier_block azc_nl_notifier __read_mostly = {
 	.notifier_call = azc_nl_notify,
 };
 
+/*
+ * The generated groups, with the capability to join them: link-del-ntf
+ * carries addresses and counters that link-get keeps for admins.
+ * ynl-gen-c renders no group flags.
+ */
+static struct genl_multicast_group azc_nl_mcgrps[ARRAY_SIZE(azconnect_nl_mcgrps)]
+	__ro_after_init;
+
 static struct genl_family azc_nl_family __ro_after_init = {
 	.name		= AZCONNECT_FAMILY_NAME,
 	.version	= AZCONNECT_FAMILY_VERSION,
@@ -852,8 +872,8 @@ static struct genl_family azc_nl_family __ro_after_init = {
 	.netnsok	= true,
 	.module		= THIS_MODULE,
 	.resv_start_op	= AZCONNECT_CMD_MAX + 1,
-	.mcgrps		= azconnect_nl_mcgrps,
-	.n_mcgrps	= ARRAY_SIZE(azconnect_nl_mcgrps),
+	.mcgrps		= azc_nl_mcgrps,
+	.n_mcgrps	= ARRAY_SIZE(azc_nl_mcgrps),
 };
 
 /* Where Linux 6.1 gets the generated split operations merged. */
@@ -862,11 +882,16 @@ static struct genl_ops azc_nl_merged_ops[ARRAY_SIZE(azconnect_nl_ops)]
 
 int __init azc_nl_init(void)
 {
+	unsigned int i;
 	int ret;
 
 	/* The request subsets are masks of BIT_ULL(attribute type). */
 	BUILD_BUG_ON(AZCONNECT_A_DEV_MAX >= 64 || AZCONNECT_A_LINK_MAX >= 64 ||
 		     AZCONNECT_A_CTRL_MAX >= 64);
+	for (i = 0; i < ARRAY_SIZE(azc_nl_mcgrps); i++) {
+		azc_nl_mcgrps[i] = azconnect_nl_mcgrps[i];
+		azc_nl_mcgrps[i].flags = GENL_MCAST_CAP_NET_ADMIN;
+	}
 	azc_genl_set_split_ops(&azc_nl_family, azconnect_nl_ops,
 			       ARRAY_SIZE(azconnect_nl_ops), azc_nl_merged_ops);
 	ret = genl_register_family(&azc_nl_family);

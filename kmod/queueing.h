@@ -15,6 +15,7 @@ struct azc_link;
 
 netdev_tx_t azc_xmit(struct sk_buff *skb, struct net_device *dev);
 void azc_tx_work(struct work_struct *work);
+void azc_tx_watchdog(struct work_struct *work);
 int azc_send_ctrl(struct azc_link *link, struct sk_buff *skb);
 void azc_tx_purge(struct azc_link *link);
 

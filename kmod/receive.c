@@ -2,9 +2,10 @@
 /*
  * Receive: a link's worker reads whole TLS records from the kTLS socket
  * without blocking, checks their content type, reassembles SSTP packets
- * across records and dispatches them: IPv6 in PPP goes to the stack,
- * anything else (SSTP control, LCP, IPV6CP, unknown protocols) goes to the
- * owner of the link as a ctrl-ntf.
+ * across records and dispatches them: IPv6 in PPP goes to the stack (on a
+ * relay, only from the link's endpoint and only to the overlay), anything
+ * else (SSTP control, LCP, IPV6CP, unknown protocols) goes to the owner of
+ * the link as a ctrl-ntf.
  *
  * A broken SSTP header leaves no way to find the next packet, so it takes
  * the link down; a broken PPP frame or IPv6 packet inside a well-framed
@@ -32,6 +33,9 @@
 /* TLS alert close_notify: level warning (1), description 0. */
 #define AZC_TLS_ALERT_WARNING	1
 #define AZC_TLS_CLOSE_NOTIFY	0
+/* Handshake message types (RFC 8446 4): type, then a 24-bit length. */
+#define AZC_TLS_HS_HDR_LEN	4
+#define AZC_TLS_NEW_SESSION_TICKET	4
 
 static void azc_rx_error(struct azc_link *link, enum azc_drop why)
 {
@@ -62,6 +66,59 @@ static bool azc_rx_src_ok(const struct azc_link *link,
 	       ipv6_addr_is_multicast(&ip6->daddr);
 }
 
+/*
+ * Whether @dst, in the overlay /64, is another endpoint's: a link of the
+ * device has it. Anything else there (the relay's own addresses, its
+ * subnet-router anycast address, an address nobody holds) is for the
+ * relay, if for anyone.
+ */
+static bool azc_rx_to_endpoint(const struct azc_link *link,
+			       const struct in6_addr *dst)
+{
+	bool found;
+
+	if (!memcmp(&dst->s6_addr[8], link->cfg.local_iid, AZCONNECT_IID_LEN))
+		return false;
+	rcu_read_lock();
+	found = azc_link_lookup_dst(link->azc, dst);
+	rcu_read_unlock();
+	return found;
+}
+
+/*
+ * On a relay, where a link's packet may go: to another endpoint's address
+ * (a link of the device holds it), or to the relay itself for what the
+ * overlay needs (router and neighbor discovery, MLD, ping: ICMPv6; to the
+ * relay's addresses, link-local ones, link-scope multicast, or any other
+ * address of the overlay /64). Anything else is dropped with its reason:
+ * the relay is not a router into its host's other networks, nor a way to
+ * its host's services.
+ */
+static enum azc_drop azc_rx_dst_check(const struct azc_link *link,
+				      struct sk_buff *skb)
+{
+	const struct in6_addr *dst = &ipv6_hdr(skb)->daddr;
+	int type = ipv6_addr_type(dst);
+	__be16 frag_off;
+	u8 nexthdr;
+
+	if (type & IPV6_ADDR_MULTICAST) {
+		if (IPV6_ADDR_MC_SCOPE(dst) != IPV6_ADDR_SCOPE_LINKLOCAL)
+			return AZC_DROP_RX_OUTSIDE;
+	} else if (!(type & IPV6_ADDR_LINKLOCAL)) {
+		if (ipv6_prefix_equal(dst, &link->cfg.peer_addr, 64) == 0)
+			return AZC_DROP_RX_OUTSIDE;
+		if (azc_rx_to_endpoint(link, dst))
+			return AZC_DROP_NUM;	/* routed */
+	}
+	/* For the relay itself */
+	nexthdr = ipv6_hdr(skb)->nexthdr;
+	if (ipv6_skip_exthdr(skb, sizeof(struct ipv6hdr), &nexthdr,
+			     &frag_off) < 0 || nexthdr != IPPROTO_ICMPV6)
+		return AZC_DROP_RX_LOCAL_REFUSED;
+	return AZC_DROP_NUM;
+}
+
 static void azc_rx_ipv6(struct azc_link *link, const u8 *data,
 			unsigned int len)
 {
@@ -69,6 +126,7 @@ static void azc_rx_ipv6(struct azc_link *link, const u8 *data,
 	struct net_device *dev = azc->dev;
 	const struct ipv6hdr *ip6 = (const struct ipv6hdr *)data;
 	struct sk_buff *skb;
+	enum azc_drop why;
 
 	if (len < sizeof(*ip6) || ip6->version != 6) {
 		azc_rx_error(link, AZC_DROP_RX_BAD_IPV6);
@@ -92,6 +150,14 @@ static void azc_rx_ipv6(struct azc_link *link, const u8 *data,
 	skb->pkt_type = PACKET_HOST;
 	skb_reset_mac_header(skb);
 	skb_reset_network_header(skb);
+	if (azc_link_is_relay(link)) {
+		why = azc_rx_dst_check(link, skb);
+		if (why != AZC_DROP_NUM) {
+			kfree_skb(skb);
+			azc_rx_dropped(link, why);
+			return;
+		}
+	}
 
 	atomic64_inc(&link->stats.rx_packets);
 	atomic64_add(len, &link->stats.rx_bytes);
@@ -181,22 +247,62 @@ static enum azconnect_link_down_reason azc_rx_errno_reason(int err)
 }
 
 /*
+ * A TLS handshake record after the hand-off: NewSessionTicket messages
+ * (TLS 1.3 servers send them at any time) are of no use to the kernel and
+ * skipped, also when one spans records; anything else, a KeyUpdate above
+ * all (the peer's next records use keys the kernel does not have), ends
+ * the link. So does a message header split across records, which no TLS
+ * stack sends for a ticket.
+ */
+static bool azc_rx_handshake_ok(struct azc_link *link, const u8 *data,
+				u32 len)
+{
+	u32 skip = min(len, link->rx_hs_left), mlen;
+
+	link->rx_hs_left -= skip;
+	data += skip;
+	len -= skip;
+	while (len) {
+		if (len < AZC_TLS_HS_HDR_LEN ||
+		    data[0] != AZC_TLS_NEW_SESSION_TICKET)
+			return false;
+		mlen = (u32)data[1] << 16 | (u32)data[2] << 8 | data[3];
+		data += AZC_TLS_HS_HDR_LEN;
+		len -= AZC_TLS_HS_HDR_LEN;
+		skip = min(len, mlen);
+		link->rx_hs_left = mlen - skip;
+		data += skip;
+		len -= skip;
+	}
+	return true;
+}
+
+/*
  * A record that is not application data: an alert ends the link (a
- * close_notify in order), anything else (a TLS 1.3 NewSessionTicket, say)
- * is dropped. Returns true when the link goes on.
+ * close_notify in order), a handshake record unless it only brings session
+ * tickets, and any other type (the peer broke TLS). Returns true when the
+ * link goes on.
  */
 static bool azc_rx_record(struct azc_link *link, u8 type, const u8 *data,
 			  int len)
 {
-	if (type == AZC_TLS_ALERT) {
+	switch (type) {
+	case AZC_TLS_ALERT:
 		if (len >= 2 && data[0] == AZC_TLS_ALERT_WARNING &&
 		    data[1] == AZC_TLS_CLOSE_NOTIFY)
 			azc_link_down(link, AZCONNECT_LINK_DOWN_REASON_PEER_CLOSED);
 		else
 			azc_link_down(link, AZCONNECT_LINK_DOWN_REASON_TLS_ALERT);
 		return false;
+	case AZC_TLS_HANDSHAKE:
+		if (azc_rx_handshake_ok(link, data, len))
+			return true;
+		azc_link_down(link, AZCONNECT_LINK_DOWN_REASON_TLS_HANDSHAKE);
+		return false;
+	default:
+		azc_link_down(link, AZCONNECT_LINK_DOWN_REASON_PROTOCOL_ERROR);
+		return false;
 	}
-	return true;
 }
 
 void azc_rx_work(struct work_struct *work)
@@ -219,10 +325,8 @@ void azc_rx_work(struct work_struct *work)
 		if (ret == -EAGAIN)
 			return;
 		if (ret == 0) {
-			/* The end of the stream in a packet is not in order. */
-			azc_link_down(link, link->rx_len ?
-				      AZCONNECT_LINK_DOWN_REASON_TRANSPORT_ERROR :
-				      AZCONNECT_LINK_DOWN_REASON_PEER_CLOSED);
+			/* A close_notify would have come first (an alert). */
+			azc_link_down(link, AZCONNECT_LINK_DOWN_REASON_TRUNCATED);
 			return;
 		}
 		if (ret < 0) {

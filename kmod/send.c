@@ -2,12 +2,19 @@
 /*
  * Transmit: start_xmit picks the link, puts the SSTP and PPP headers in
  * front of the IPv6 packet and queues it; the link's worker writes the
- * queue to the kTLS socket in process context, since kTLS's sendmsg may
- * sleep. Packets queued back to back share TLS records (MSG_MORE).
+ * queue to the kTLS socket in process context, since kTLS's sendmsg takes
+ * a mutex. Packets queued back to back share TLS records (MSG_MORE).
  *
- * Back-pressure: an endpoint stops the device's queue when its link's
- * queue is full and the worker wakes it; a relay drops for the one full
- * link instead, so that a slow endpoint does not hold up the others.
+ * The worker never blocks on the peer: it sends with MSG_DONTWAIT, keeps
+ * a packet the socket took only part of, and goes on from the socket's
+ * write_space callback. A link that can send nothing for
+ * AZC_TX_STALL_TIMEOUT while it has something to send goes down
+ * (send-timeout), so a peer that stops reading holds nothing for long.
+ *
+ * Back-pressure: the device never stops its queue (it has none: noqueue,
+ * as WireGuard's); a link whose queue is full drops (tx-queue-full), so a
+ * slow peer holds up neither the stack nor the relay's other links, and
+ * TCP above sees the loss and slows down.
  */
 
 #include <linux/icmpv6.h>
@@ -70,10 +77,6 @@ static void azc_xmit_link(struct azc_link *link, struct sk_buff *skb)
 		return;
 	}
 	skb_queue_tail(&link->tx_queue, skb);
-	if (!azc_link_is_relay(link) &&
-	    skb_queue_len(&link->tx_queue) >= AZC_TX_QUEUE_LEN)
-		netif_stop_queue(dev);
-	/* Also after a stop: the worker's next run wakes the queue. */
 	queue_work(azc_wq, &link->tx_work);
 }
 
@@ -147,15 +150,6 @@ int azc_send_ctrl(struct azc_link *link, struct sk_buff *skb)
 	return 0;
 }
 
-static void azc_tx_wake(struct azc_link *link)
-{
-	struct net_device *dev = link->azc->dev;
-
-	if (!azc_link_is_relay(link) && netif_queue_stopped(dev) &&
-	    skb_queue_len(&link->tx_queue) < AZC_TX_QUEUE_LEN / 2)
-		netif_wake_queue(dev);
-}
-
 static void azc_tx_count(struct azc_link *link, const struct sk_buff *skb)
 {
 	unsigned int len = skb->len - AZC_ENCAP_HLEN;
@@ -169,6 +163,33 @@ static void azc_tx_count(struct azc_link *link, const struct sk_buff *skb)
 	local_bh_enable();
 }
 
+/* Sending stopped for want of room: the watchdog starts counting. */
+static void azc_tx_stall(struct azc_link *link)
+{
+	if (READ_ONCE(link->tx_stalled))
+		return;
+	WRITE_ONCE(link->tx_stalled, jiffies | 1);
+	mod_delayed_work(azc_wq, &link->tx_watchdog, AZC_TX_STALL_TIMEOUT);
+}
+
+/* The socket failed: the link goes down with the packet being sent. */
+static void azc_tx_error(struct azc_link *link, int err)
+{
+	WRITE_ONCE(link->last_error, -err);
+	azc_link_count_drop(link, AZC_DROP_TX_SEND_ERROR);
+	DEV_STATS_INC(link->azc->dev, tx_errors);
+	kfree_skb(link->tx_skb);
+	link->tx_skb = NULL;
+	azc_link_down(link, err == -EPIPE ?
+		      AZCONNECT_LINK_DOWN_REASON_PEER_CLOSED :
+		      AZCONNECT_LINK_DOWN_REASON_TRANSPORT_ERROR);
+}
+
+/*
+ * Write the packet being sent and then the queue, as far as the socket
+ * takes them; the rest waits for write_space. Only this worker touches
+ * tx_skb and tx_off.
+ */
 void azc_tx_work(struct work_struct *work)
 {
 	struct azc_link *link = container_of(work, struct azc_link, tx_work);
@@ -176,37 +197,81 @@ void azc_tx_work(struct work_struct *work)
 	struct sk_buff *skb;
 	int ret;
 
-	while ((skb = skb_dequeue(&link->tx_queue))) {
+	for (;;) {
+		if (!link->tx_skb) {
+			link->tx_skb = skb_dequeue(&link->tx_queue);
+			link->tx_off = 0;
+			if (!link->tx_skb)
+				break;
+		}
+		skb = link->tx_skb;
 		if (!azc_link_is_up(link)) {
+			link->tx_skb = NULL;
 			azc_tx_drop(dev, link, skb, AZC_DROP_TX_LINK_DOWN);
 			continue;
 		}
-		ret = azc_sock_send(link, skb->data, skb->len,
+		ret = azc_sock_send(link, skb->data + link->tx_off,
+				    skb->len - link->tx_off,
 				    !skb_queue_empty(&link->tx_queue));
-		if (ret) {
-			WRITE_ONCE(link->last_error, -ret);
-			azc_link_count_drop(link, AZC_DROP_TX_SEND_ERROR);
-			DEV_STATS_INC(dev, tx_errors);
-			kfree_skb(skb);
-			azc_link_down(link, ret == -EPIPE ?
-				      AZCONNECT_LINK_DOWN_REASON_PEER_CLOSED :
-				      AZCONNECT_LINK_DOWN_REASON_TRANSPORT_ERROR);
+		if (ret == -EAGAIN) {
+			azc_tx_stall(link);
+			return;
+		}
+		if (ret < 0) {
+			azc_tx_error(link, ret);
 			continue;
 		}
+		if (ret > 0) {	/* progress; 0 bytes is none */
+			WRITE_ONCE(link->tx_stalled, 0);
+			link->tx_off += ret;
+		}
+		if (link->tx_off < skb->len) {
+			/* The rest at once: -EAGAIN says when to wait. */
+			if (ret > 0)
+				continue;
+			azc_tx_stall(link);
+			return;
+		}
+		link->tx_skb = NULL;
 		azc_tx_count(link, skb);
 		consume_skb(skb);
-		azc_tx_wake(link);
 		cond_resched();
 	}
-	azc_tx_wake(link);
 }
 
-/* Drop what is still queued; the link is down and its worker stopped. */
+/*
+ * Runs AZC_TX_STALL_TIMEOUT after sending stopped; progress since then
+ * clears tx_stalled and a new stall restarts the count.
+ */
+void azc_tx_watchdog(struct work_struct *work)
+{
+	struct azc_link *link = container_of(to_delayed_work(work),
+					     struct azc_link, tx_watchdog);
+	unsigned long since = READ_ONCE(link->tx_stalled), now = jiffies;
+
+	if (!since)
+		return;
+	if (time_after_eq(now, since + AZC_TX_STALL_TIMEOUT)) {
+		azc_link_down(link, AZCONNECT_LINK_DOWN_REASON_SEND_TIMEOUT);
+		return;
+	}
+	mod_delayed_work(azc_wq, &link->tx_watchdog,
+			 since + AZC_TX_STALL_TIMEOUT - now);
+}
+
+/*
+ * Drop what is still queued, and the packet being sent; the link is down
+ * and its workers stopped.
+ */
 void azc_tx_purge(struct azc_link *link)
 {
 	struct sk_buff *skb;
 
+	if (link->tx_skb) {
+		azc_tx_drop(link->azc->dev, link, link->tx_skb,
+			    AZC_DROP_TX_LINK_DOWN);
+		link->tx_skb = NULL;
+	}
 	while ((skb = skb_dequeue(&link->tx_queue)))
 		azc_tx_drop(link->azc->dev, link, skb, AZC_DROP_TX_LINK_DOWN);
-	azc_tx_wake(link);
 }

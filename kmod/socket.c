@@ -91,6 +91,26 @@ static void azc_sock_state_change(struct sock *sk)
 	rcu_read_unlock();
 }
 
+/*
+ * Room in the send buffer again: kTLS's own callback pushes its pending
+ * records first, then the transmit worker goes on where it stopped. Not
+ * on every ACK while the buffer is still short of room: the socket stays
+ * marked SOCK_NOSPACE, so a later ACK calls again.
+ */
+static void azc_sock_write_space(struct sock *sk)
+{
+	struct azc_link *link;
+
+	rcu_read_lock();
+	link = azc_sock_link(sk);
+	if (link) {
+		link->saved_write_space(sk);
+		if (azc_link_is_up(link) && sk_stream_is_writeable(sk))
+			queue_work(azc_wq, &link->tx_work);
+	}
+	rcu_read_unlock();
+}
+
 static void azc_sock_error_report(struct sock *sk)
 {
 	struct azc_link *link;
@@ -139,9 +159,6 @@ int azc_sock_attach(struct azc_link *link, struct netlink_ext_ack *extack)
 		ret = -EINVAL;
 		goto out;
 	}
-	/* Sends wait for room, whatever SO_SNDTIMEO user space set. */
-	sk->sk_sndtimeo = MAX_SCHEDULE_TIMEOUT;
-
 	write_lock_bh(&sk->sk_callback_lock);
 	if (rcu_access_pointer(__sk_user_data(sk))) {
 		write_unlock_bh(&sk->sk_callback_lock);
@@ -152,10 +169,12 @@ int azc_sock_attach(struct azc_link *link, struct netlink_ext_ack *extack)
 	link->saved_data_ready = sk->sk_data_ready;
 	link->saved_state_change = sk->sk_state_change;
 	link->saved_error_report = sk->sk_error_report;
+	link->saved_write_space = sk->sk_write_space;
 	rcu_assign_sk_user_data(sk, link);
 	sk->sk_data_ready = azc_sock_data_ready;
 	sk->sk_state_change = azc_sock_state_change;
 	sk->sk_error_report = azc_sock_error_report;
+	sk->sk_write_space = azc_sock_write_space;
 	write_unlock_bh(&sk->sk_callback_lock);
 out:
 	release_sock(sk);
@@ -169,9 +188,9 @@ out:
 }
 
 /*
- * Give the socket its callbacks back and shut the connection down, which
- * also ends a send blocked on a full socket. The caller waits for an RCU
- * grace period before it frees the link, as a callback may still run.
+ * Give the socket its callbacks back and shut the connection down. The
+ * caller waits for an RCU grace period before it frees the link, as a
+ * callback may still run.
  */
 void azc_sock_detach(struct azc_link *link)
 {
@@ -183,6 +202,7 @@ void azc_sock_detach(struct azc_link *link)
 		sk->sk_data_ready = link->saved_data_ready;
 		sk->sk_state_change = link->saved_state_change;
 		sk->sk_error_report = link->saved_error_report;
+		sk->sk_write_space = link->saved_write_space;
 		rcu_assign_sk_user_data(sk, NULL);
 	}
 	write_unlock_bh(&sk->sk_callback_lock);
@@ -219,20 +239,19 @@ int azc_sock_recv(struct azc_link *link, void *buf, size_t len, u8 *type)
 }
 
 /*
- * Write a whole SSTP packet. kTLS may sleep here: only the transmit worker
- * calls this. With @more, kTLS keeps the record open for the next packet.
+ * Write what the socket takes of @len bytes without blocking, from the
+ * transmit worker (kTLS's sendmsg takes a mutex). With @more, kTLS keeps
+ * the record open for the next packet. Returns the bytes taken (fewer than
+ * @len, or -EAGAIN, when the send buffer is full: sk_write_space tells
+ * when there is room again) or a negative errno.
  */
 int azc_sock_send(struct azc_link *link, const void *buf, size_t len,
 		  bool more)
 {
 	struct msghdr msg = {
-		.msg_flags = MSG_NOSIGNAL | (more ? MSG_MORE : 0),
+		.msg_flags = MSG_DONTWAIT | MSG_NOSIGNAL | (more ? MSG_MORE : 0),
 	};
 	struct kvec iov = { .iov_base = (void *)buf, .iov_len = len };
-	int ret;
 
-	ret = kernel_sendmsg(link->cfg.sock, &msg, &iov, 1, len);
-	if (ret >= 0 && ret != len)
-		return -EPIPE;	/* cut short: the socket was shut down */
-	return ret < 0 ? ret : 0;
+	return kernel_sendmsg(link->cfg.sock, &msg, &iov, 1, len);
 }

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The transport: a TCP socket that user space connected and on which it
- * enabled kernel TLS for both directions. The kernel reads it from a
- * workqueue with sock_recvmsg() and writes it from process context with
- * sock_sendmsg(), as kTLS's other kernel users do; a kTLS socket takes no
- * second ULP and (on 6.1) no strparser.
+ * enabled kernel TLS for both directions. The kernel reads and writes it
+ * from workqueues, never blocking on the peer: reads and sends use
+ * MSG_DONTWAIT and resume from the socket's data_ready and write_space
+ * callbacks, as kTLS's other kernel users and ovpn's TCP code do; a kTLS
+ * socket takes no second ULP and (on 6.1) no strparser.
  */
 
 #ifndef _AZC_SOCKET_H

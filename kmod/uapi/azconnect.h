@@ -50,19 +50,34 @@ enum azconnect_link_state {
  * @AZCONNECT_LINK_DOWN_REASON_TEARDOWN: The device is going away: it was
  *   deleted, its network namespace was dismantled or the module was unloaded.
  * @AZCONNECT_LINK_DOWN_REASON_PEER_CLOSED: The peer closed the connection in
- *   order: a TLS close_notify alert or a TCP FIN between two SSTP packets.
- * @AZCONNECT_LINK_DOWN_REASON_TRANSPORT_ERROR: The TCP connection failed:
- *   reset, retransmission time-out, or the connection ended in the middle of
- *   an SSTP packet.
+ *   order, with a TLS close_notify.
+ * @AZCONNECT_LINK_DOWN_REASON_TRANSPORT_ERROR: The TCP connection failed
+ *   (reset, retransmission time-out).
  * @AZCONNECT_LINK_DOWN_REASON_TLS_ALERT: The TLS layer failed: a fatal alert
- *   from the peer, a record that did not authenticate, or a record type other
- *   than application data.
+ *   from the peer, or a record that did not authenticate.
  * @AZCONNECT_LINK_DOWN_REASON_KEEPALIVE_TIMEOUT: Nothing was heard from the
  *   peer for too long, not even an answer to an echo request.
  * @AZCONNECT_LINK_DOWN_REASON_PROTOCOL_ERROR: The peer broke the framing that
  *   the kernel checks: an SSTP packet with a wrong version or length, or a
  *   data packet that is not a PPP frame; also the bytes given in link-new's
- *   pending when they turn out not to start an SSTP packet.
+ *   pending when they turn out not to start an SSTP packet, and a TLS record
+ *   that is neither data, an alert nor a handshake message.
+ * @AZCONNECT_LINK_DOWN_REASON_SEND_TIMEOUT: The peer took nothing of what the
+ *   link had to send for 30 seconds (its TCP receive window stayed closed): a
+ *   peer that stopped reading may not hold the relay's resources.
+ * @AZCONNECT_LINK_DOWN_REASON_TRUNCATED: The TCP connection ended (FIN)
+ *   without a TLS close_notify: the peer or something on the path cut it,
+ *   perhaps in the middle of a packet.
+ * @AZCONNECT_LINK_DOWN_REASON_TLS_HANDSHAKE: A TLS handshake message after the
+ *   hand-off that kernel TLS cannot follow: a TLS 1.3 KeyUpdate (the peer's
+ *   next records use new keys) or a renegotiation. NewSessionTicket messages
+ *   are ignored.
+ * @AZCONNECT_LINK_DOWN_REASON_REPLACED: Deleted by user space because a new
+ *   session of the same peer replaced it (the peer reconnected before this
+ *   link went down).
+ * @AZCONNECT_LINK_DOWN_REASON_REVOKED: Deleted by user space because the peer
+ *   may no longer connect (its account was removed or its credentials
+ *   changed).
  */
 enum azconnect_link_down_reason {
 	AZCONNECT_LINK_DOWN_REASON_USERSPACE,
@@ -72,6 +87,11 @@ enum azconnect_link_down_reason {
 	AZCONNECT_LINK_DOWN_REASON_TLS_ALERT,
 	AZCONNECT_LINK_DOWN_REASON_KEEPALIVE_TIMEOUT,
 	AZCONNECT_LINK_DOWN_REASON_PROTOCOL_ERROR,
+	AZCONNECT_LINK_DOWN_REASON_SEND_TIMEOUT,
+	AZCONNECT_LINK_DOWN_REASON_TRUNCATED,
+	AZCONNECT_LINK_DOWN_REASON_TLS_HANDSHAKE,
+	AZCONNECT_LINK_DOWN_REASON_REPLACED,
+	AZCONNECT_LINK_DOWN_REASON_REVOKED,
 };
 
 /**
@@ -143,6 +163,8 @@ enum {
 	AZCONNECT_A_LINK_TX_NOMEM,
 	AZCONNECT_A_LINK_TX_LINK_DOWN,
 	AZCONNECT_A_LINK_TX_SEND_ERROR,
+	AZCONNECT_A_LINK_RX_OUTSIDE,
+	AZCONNECT_A_LINK_RX_LOCAL_REFUSED,
 
 	__AZCONNECT_A_LINK_MAX,
 	AZCONNECT_A_LINK_MAX = (__AZCONNECT_A_LINK_MAX - 1)

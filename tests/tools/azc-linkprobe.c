@@ -11,7 +11,9 @@
  *                        [--pre-read N]
  *   LINK-OPTIONS: --dev IFNAME --local-iid HEX16 --peer-iid HEX16
  *                 [--peer-addr IPV6] [--mru N] [--no-pending] [--keep-fd]
- *                 [--sock-netns PATH]
+ *                 [--sock-netns PATH] [--sndtimeo MS] [--no-link]
+ *                 [--rcvbuf BYTES]
+ *   azc-linkprobe many --dev IFNAME --count N --prefix IPV6 [--local-iid HEX16]
  *
  * With --sock-netns the TCP socket is made in that network namespace (a
  * file such as /run/netns/NAME) and everything else in the probe's own, so
@@ -28,8 +30,23 @@
  * Commands on stdin: "sstp HEX" and "ppp HEX" (ctrl-send), "del [REASON]"
  * (link-del, with down-reason REASON, a number), "get" (link-get: "stats rx_packets=N ..."), "raw HEX"
  * (written straight into the kTLS socket the kernel owns, as a hostile
- * peer would: "wrote N"). Standard input at EOF leaves the probe running
- * until its link goes down.
+ * peer would: "wrote N"), "rec TYPE HEX" (a TLS record of content type
+ * TYPE, e.g. 22 handshake or 21 alert, sent through kTLS: "wrote N"),
+ * "fin" (TCP FIN without a TLS close_notify: "fin"), "relink IFNAME"
+ * (link-new again with the same socket on IFNAME, which the kernel must
+ * refuse and leave the socket as it was). --sndtimeo sets SO_SNDTIMEO
+ * before the hand-off; "sndtimeo MS" is printed after link-new and after
+ * each relink, read back from the socket. With --no-link the probe stops
+ * after the TLS hand-off (kTLS on, no link-new): a peer that never reads,
+ * whose commands raw, rec and fin still work. Standard input at EOF
+ * leaves the probe running until its link goes down.
+ *
+ * "many" makes N links at once on a relay device, for tests of scale:
+ * N TCP connections over loopback in the probe's namespace, kTLS set with
+ * fixed keys on both ends (nothing is ever sent on them), the accepted
+ * ends handed to the kernel with peer-iid 02:00:00:00:00:00:I:I and
+ * peer-addr PREFIX::that. It prints "links N" and keeps every socket until
+ * standard input ends.
  */
 
 #define _GNU_SOURCE
@@ -50,6 +67,9 @@
 #include <unistd.h>
 
 #include <linux/genetlink.h>
+#include <linux/tls.h>
+#include <netinet/tcp.h>
+#include <sys/resource.h>
 #include <netlink/attr.h>
 #include <netlink/genl/ctrl.h>
 #include <netlink/genl/genl.h>
@@ -65,7 +85,9 @@ static struct {
 	const char *state_dir, *fingerprint, *dev, *pre, *peer_addr;
 	const char *sock_netns;
 	int pre_read;
-	bool no_pending, keep_fd;
+	bool no_pending, keep_fd, no_link;
+	int sndtimeo_ms, count, rcvbuf;
+	const char *prefix;
 	unsigned int mru;
 	uint8_t local_iid[8], peer_iid[8];
 	bool have_local, have_peer;
@@ -74,6 +96,8 @@ static struct {
 static struct nl_sock *nl;
 static int family, ifindex;
 static uint32_t link_id;
+static bool relink;	/* link-new again: the answer should be an error */
+static bool new_reply;	/* link-new's reply arrived */
 
 static int fail(const char *fmt, ...)
 {
@@ -127,6 +151,10 @@ static int tcp_socket(const char *hostport, bool server)
 	if (getaddrinfo(host, colon + 1, &hints, &ai))
 		return -1;
 	fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	/* Before connect(), so that the window scale follows it. */
+	if (fd >= 0 && o.rcvbuf)
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &o.rcvbuf,
+			   sizeof(o.rcvbuf));
 	if (fd >= 0 && server) {
 		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 		if (bind(fd, ai->ai_addr, ai->ai_addrlen) || listen(fd, 1)) {
@@ -307,6 +335,13 @@ static int on_msg(struct nl_msg *msg, void *arg)
 		done = true;
 		break;
 	case AZCONNECT_CMD_LINK_NEW:
+		new_reply = true;
+		if (relink) {
+			printf("relinked\n");
+			break;
+		}
+		print_link(tb[AZCONNECT_A_LINK]);
+		break;
 	case AZCONNECT_CMD_LINK_GET:
 		print_link(tb[AZCONNECT_A_LINK]);
 		break;
@@ -368,15 +403,16 @@ static int link_new(int fd, const uint8_t *pending, size_t plen)
 		nla_put_u16(m, AZCONNECT_A_LINK_MRU, (uint16_t)o.mru);
 	nla_nest_end(m, nest);
 	nl_socket_modify_err_cb(nl, NL_CB_CUSTOM, on_err, &err);
+	new_reply = false;
 	if (nl_send_auto(nl, m) < 0)
 		return fail("netlink send");
 	nlmsg_free(m);
 	/* The reply, maybe after control frames found in pending. */
-	while (!link_id && !err)
+	while (!new_reply && !err)
 		if (nl_recvmsgs_default(nl) < 0 && !err)
 			return fail("netlink receive");
 	nl_socket_modify_err_cb(nl, NL_CB_CUSTOM, on_err, NULL);
-	if (err)
+	if (err || relink)
 		return 1;
 	printf("link %u\n", link_id);
 	fflush(stdout);
@@ -385,6 +421,37 @@ static int link_new(int fd, const uint8_t *pending, size_t plen)
 
 /* Kept with --keep-fd for "raw"; closed otherwise, as azconnectctl does. */
 static int sock_fd = -1;
+
+static void print_sndtimeo(int fd)
+{
+	struct timeval tv;
+	socklen_t len = sizeof(tv);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, &len))
+		printf("sndtimeo error %d\n", errno);
+	else
+		printf("sndtimeo %lld\n",
+		       (long long)tv.tv_sec * 1000 + tv.tv_usec / 1000);
+}
+
+/* One TLS record of content type @type, through kTLS (cmsg). */
+static ssize_t send_record(int fd, unsigned char type, const void *p,
+			   size_t len)
+{
+	char cbuf[CMSG_SPACE(sizeof(type))] = { 0 };
+	struct iovec iov = { .iov_base = (void *)p, .iov_len = len };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+	};
+	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+
+	c->cmsg_level = SOL_TLS;
+	c->cmsg_type = TLS_SET_RECORD_TYPE;
+	c->cmsg_len = CMSG_LEN(sizeof(type));
+	*CMSG_DATA(c) = type;
+	return sendmsg(fd, &msg, 0);
+}
 
 static void command(char *line)
 {
@@ -395,6 +462,40 @@ static void command(char *line)
 	int n;
 
 	line[strcspn(line, "\n")] = 0;
+	if (!strncmp(line, "rec ", 4) || !strcmp(line, "fin") ||
+	    !strncmp(line, "relink ", 7)) {
+		char *hex;
+		long type;
+
+		if (sock_fd < 0) {
+			fail("%s needs --keep-fd", line);
+			return;
+		}
+		if (!strcmp(line, "fin")) {
+			printf("fin %d\n", shutdown(sock_fd, SHUT_WR) ? errno : 0);
+			return;
+		}
+		if (line[1] == 'e' && line[2] == 'l') {
+			int old = ifindex;
+
+			ifindex = (int)if_nametoindex(line + 7);
+			relink = true;
+			link_new(sock_fd, NULL, 0);
+			relink = false;
+			ifindex = old;
+			print_sndtimeo(sock_fd);
+			return;
+		}
+		type = strtol(line + 4, &hex, 0);
+		n = unhex(hex, frame, sizeof(frame));
+		if (n < 0 || type < 0 || type > 255) {
+			fail("rec TYPE HEX");
+			return;
+		}
+		printf("wrote %zd\n", send_record(sock_fd, (unsigned char)type,
+						 frame, (size_t)n));
+		return;
+	}
 	if (!strncmp(line, "raw ", 4)) {
 		if (sock_fd < 0) {
 			fail("raw needs --keep-fd");
@@ -468,11 +569,11 @@ out:
 	return fd;
 }
 
+static int serve(void);
+
 static int run(bool server, const char *where)
 {
 	uint8_t pending[AZCONNECT_PENDING_MAX_LEN];
-	struct pollfd p[2];
-	char line[2 * AZCONNECT_SSTP_MAX_LEN + 16];
 	size_t plen = 0;
 	int fd;
 
@@ -484,12 +585,38 @@ static int run(bool server, const char *where)
 	fd = sock_in_netns(where, server);
 	if (fd < 0)
 		return fail("TCP %s: %s", where, strerror(errno));
-	if (tls_session(fd, server, pending, &plen) || link_new(fd, pending, plen))
+	if (o.sndtimeo_ms) {
+		struct timeval tv = {
+			.tv_sec = o.sndtimeo_ms / 1000,
+			.tv_usec = (o.sndtimeo_ms % 1000) * 1000,
+		};
+
+		setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	}
+	if (tls_session(fd, server, pending, &plen))
 		return 1;
+	if (o.no_link) {
+		printf("ready\n");
+		fflush(stdout);
+		sock_fd = fd;
+		return serve();
+	}
+	if (link_new(fd, pending, plen))
+		return 1;
+	if (o.sndtimeo_ms)
+		print_sndtimeo(fd);
 	if (o.keep_fd)
 		sock_fd = fd;
 	else
 		close(fd);
+	return serve();
+}
+
+/* Commands on stdin and events, until the link goes down. */
+static int serve(void)
+{
+	char line[2 * AZCONNECT_SSTP_MAX_LEN + 16];
+	struct pollfd p[2];
 
 	p[0].fd = nl_socket_get_fd(nl);
 	p[0].events = POLLIN;
@@ -511,6 +638,80 @@ static int run(bool server, const char *where)
 	return 0;
 }
 
+/* kTLS on @fd with fixed keys, both ways (nothing is ever sent). */
+static int ktls_fixed(int fd)
+{
+	struct tls12_crypto_info_aes_gcm_128 ci = {
+		.info.version = TLS_1_2_VERSION,
+		.info.cipher_type = TLS_CIPHER_AES_GCM_128,
+	};
+
+	if (setsockopt(fd, SOL_TCP, TCP_ULP, "tls", sizeof("tls")) ||
+	    setsockopt(fd, SOL_TLS, TLS_TX, &ci, sizeof(ci)) ||
+	    setsockopt(fd, SOL_TLS, TLS_RX, &ci, sizeof(ci)))
+		return -1;
+	return 0;
+}
+
+/* A connected pair over loopback: *a accepted, *b connected. */
+static int tcp_pair(int lfd, const struct sockaddr_in *sa, int *a, int *b)
+{
+	*b = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (*b < 0 || connect(*b, (const struct sockaddr *)sa, sizeof(*sa)))
+		return -1;
+	*a = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+	return *a < 0 ? -1 : 0;
+}
+
+static int run_many(void)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	struct rlimit rl;
+	socklen_t slen = sizeof(sa);
+	struct in6_addr base, a;
+	char addr[INET6_ADDRSTRLEN];
+	int lfd, fa, fb, i;
+
+	ifindex = (int)if_nametoindex(o.dev ? o.dev : "");
+	if (!ifindex || o.count <= 0 || !o.prefix ||
+	    inet_pton(AF_INET6, o.prefix, &base) != 1)
+		return fail("many needs --dev (existing), --count N, --prefix IPV6");
+	rl.rlim_cur = rl.rlim_max = (rlim_t)o.count * 2 + 64;
+	if (setrlimit(RLIMIT_NOFILE, &rl))
+		return fail("RLIMIT_NOFILE %d: %s", o.count * 2 + 64,
+			    strerror(errno));
+	if (nl_setup())
+		return fail("azconnect generic netlink family not available");
+	if (!o.have_local)
+		memcpy(o.local_iid, "\x02\x00\x00\x00\x00\x00\xff\xff", 8);
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (lfd < 0 || bind(lfd, (struct sockaddr *)&sa, sizeof(sa)) ||
+	    listen(lfd, 64) || getsockname(lfd, (struct sockaddr *)&sa, &slen))
+		return fail("listen: %s", strerror(errno));
+	for (i = 1; i <= o.count; i++) {
+		if (tcp_pair(lfd, &sa, &fa, &fb) || ktls_fixed(fa) ||
+		    ktls_fixed(fb))
+			return fail("connection %d: %s", i, strerror(errno));
+		memcpy(o.peer_iid, "\x02\x00\x00\x00\x00\x00", 6);
+		o.peer_iid[6] = (uint8_t)(i >> 8);
+		o.peer_iid[7] = (uint8_t)i;
+		a = base;
+		memcpy(&a.s6_addr[8], o.peer_iid, 8);
+		inet_ntop(AF_INET6, &a, addr, sizeof(addr));
+		o.peer_addr = addr;
+		link_id = 0;
+		if (link_new(fa, NULL, 0))
+			return 1;
+		close(fa);	/* the link has it; fb stays open */
+	}
+	printf("links %d\n", o.count);
+	fflush(stdout);
+	while (getchar() != EOF)
+		;
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -528,6 +729,11 @@ int main(int argc, char **argv)
 		{ "no-pending", no_argument, NULL, 'n' },
 		{ "keep-fd", no_argument, NULL, 'k' },
 		{ "sock-netns", required_argument, NULL, 'N' },
+		{ "sndtimeo", required_argument, NULL, 't' },
+		{ "no-link", no_argument, NULL, 'x' },
+		{ "rcvbuf", required_argument, NULL, 'R' },
+		{ "count", required_argument, NULL, 'C' },
+		{ "prefix", required_argument, NULL, 'F' },
 		{}
 	};
 	const char *where = NULL;
@@ -578,10 +784,27 @@ int main(int argc, char **argv)
 		case 'N':
 			o.sock_netns = optarg;
 			break;
+		case 't':
+			o.sndtimeo_ms = atoi(optarg);
+			break;
+		case 'x':
+			o.no_link = true;
+			break;
+		case 'R':
+			o.rcvbuf = atoi(optarg);
+			break;
+		case 'C':
+			o.count = atoi(optarg);
+			break;
+		case 'F':
+			o.prefix = optarg;
+			break;
 		default:
 			return 2;
 		}
 	}
+	if (optind == argc - 1 && !strcmp(argv[optind], "many"))
+		return run_many();
 	if (optind != argc - 1 || !where ||
 	    (strcmp(argv[optind], "server") && strcmp(argv[optind], "client"))) {
 		fprintf(stderr, "usage: see the comment at the top of %s\n", __FILE__);

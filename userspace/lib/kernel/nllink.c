@@ -46,12 +46,15 @@ static struct nla_policy azc_link_policy[AZCONNECT_A_LINK_MAX + 1] = {
 	[AZCONNECT_A_LINK_TX_NOMEM] = { .type = NLA_U64 },
 	[AZCONNECT_A_LINK_TX_LINK_DOWN] = { .type = NLA_U64 },
 	[AZCONNECT_A_LINK_TX_SEND_ERROR] = { .type = NLA_U64 },
+	[AZCONNECT_A_LINK_RX_OUTSIDE] = { .type = NLA_U64 },
+	[AZCONNECT_A_LINK_RX_LOCAL_REFUSED] = { .type = NLA_U64 },
 };
 
 static const char *const azc_drop_names[AZC_LINK_DROPS] = {
 	"rx_bad_sstp", "rx_bad_ppp", "rx_bad_ipv6", "rx_spoofed",
 	"rx_dev_down", "rx_nomem", "rx_ctrl_lost", "tx_too_big",
 	"tx_queue_full", "tx_nomem", "tx_link_down", "tx_send_error",
+	"rx_outside", "rx_local_refused",
 };
 
 void azc_link_format_down(const struct azc_link_info *l, char *buf,
@@ -129,6 +132,11 @@ static const char *const azc_down_reasons[] = {
 	[AZCONNECT_LINK_DOWN_REASON_TLS_ALERT] = "tls-alert",
 	[AZCONNECT_LINK_DOWN_REASON_KEEPALIVE_TIMEOUT] = "keepalive-timeout",
 	[AZCONNECT_LINK_DOWN_REASON_PROTOCOL_ERROR] = "protocol-error",
+	[AZCONNECT_LINK_DOWN_REASON_SEND_TIMEOUT] = "send-timeout",
+	[AZCONNECT_LINK_DOWN_REASON_TRUNCATED] = "truncated",
+	[AZCONNECT_LINK_DOWN_REASON_TLS_HANDSHAKE] = "tls-handshake",
+	[AZCONNECT_LINK_DOWN_REASON_REPLACED] = "replaced",
+	[AZCONNECT_LINK_DOWN_REASON_REVOKED] = "revoked",
 };
 
 const char *azc_link_down_reason_name(uint32_t reason)
