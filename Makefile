@@ -91,7 +91,7 @@ RELAYD_SRC := $(filter-out %/main.c,$(wildcard userspace/relayd/*.c))
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(UNIT_SRC))
 GUEST_TOOLS := $(BUILD)/bin/azc-nltest $(BUILD)/bin/azc-tlsprobe \
-	       $(BUILD)/bin/azc-linkprobe
+	       $(BUILD)/bin/azc-linkprobe $(BUILD)/bin/azc-sstpclient
 # $(call objs,FLAVOUR,SOURCES)
 objs = $(patsubst %.c,$(BUILD)/$(1)/%.o,$(2))
 
@@ -137,8 +137,9 @@ $(BUILD)/bin/azconnect-relayd: $(BUILD)/obj/userspace/relayd/main.o \
 	@mkdir -p $(@D)
 	$(CC) $(USER_CFLAGS) -o $@ $^ $(USER_LDFLAGS) $(NL_LIBS)
 
-# Test helpers run in the guest.
-$(BUILD)/bin/azc-%: $(BUILD)/obj/tests/tools/azc-%.o $(BUILD)/obj/libazc.a
+# Test helpers (run in the guest, most of them).
+$(BUILD)/bin/azc-%: $(BUILD)/obj/tests/tools/azc-%.o $(BUILD)/obj/libctl.a \
+		$(BUILD)/obj/libazc.a
 	@mkdir -p $(@D)
 	$(CC) $(USER_CFLAGS) -o $@ $^ $(USER_LDFLAGS) $(NL_LIBS)
 

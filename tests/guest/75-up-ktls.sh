@@ -10,6 +10,8 @@
 # Only the negotiation: what follows it (the data path) is tested
 # elsewhere.
 . "$(dirname "$0")/lib.sh"
+# Configs hold tokens: private, or the daemons refuse them.
+umask 077
 
 dir=$(mktemp -d)
 token="up-ktls-token-0123456789"

@@ -25,6 +25,8 @@
 #   does sstpc; pppd's Echo-Requests (answered) keep both quiet. To see
 #   the relay's, sstpc is paused (SIGSTOP) until the relay has sent it.
 . "$(dirname "$0")/lib.sh"
+# Configs hold tokens: private, or the daemons refuse them.
+umask 077
 
 if ! command -v sstpc >/dev/null || ! command -v pppd >/dev/null; then
 	echo "# SKIP sstpc or pppd not installed"

@@ -10,6 +10,8 @@
 # SSTP keepalive and the endpoint reconnects once it is back; down ends the
 # session with CALL_DISCONNECT.
 . "$(dirname "$0")/lib.sh"
+# Configs hold tokens: private, or the daemons refuse them.
+umask 077
 
 dir=$(mktemp -d)
 r=$(ns_new relay)

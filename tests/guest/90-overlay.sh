@@ -11,6 +11,8 @@
 # the relay; the relay is killed and restarted and the endpoints come
 # back by themselves.
 . "$(dirname "$0")/lib.sh"
+# Configs hold tokens: private, or the daemons refuse them.
+umask 077
 
 dir=$(mktemp -d)
 inet=$(ns_new inet)

@@ -7,6 +7,8 @@
 # sessions is in the kernel. pppd's ppp30 takes its overlay address from
 # the relay's RA like azc0 does; ping6 goes both ways, at full size too.
 . "$(dirname "$0")/lib.sh"
+# Configs hold tokens: private, or the daemons refuse them.
+umask 077
 # shellcheck source=../../scripts/lib-overlay.sh
 . "$AZC_TREE/scripts/lib-overlay.sh"
 

@@ -652,6 +652,22 @@ static void test_server_lcp_rejects(void **state)
 	assert_int_equal(collect(e.s), 1);
 	assert_cp_data(find_cp(AZC_PPP_LCP, AZC_PPP_CONF_NAK),
 		       "\x01\x04\x05\x00", 4);
+	/*
+	 * Above what an SSTP packet holds (the kernel would refuse the
+	 * link after the whole negotiation): Nak 4087
+	 */
+	feed_cp(e.s, AZC_PPP_LCP, AZC_PPP_CONF_REQ, 2, "\x01\x04\x23\x28", 4);
+	assert_int_equal(collect(e.s), 1);
+	assert_cp_data(find_cp(AZC_PPP_LCP, AZC_PPP_CONF_NAK),
+		       "\x01\x04\x0f\xf7", 4);
+	feed_cp(e.s, AZC_PPP_LCP, AZC_PPP_CONF_REQ, 2, "\x01\x04\x0f\xf8", 4);
+	assert_int_equal(collect(e.s), 1);
+	assert_cp_data(find_cp(AZC_PPP_LCP, AZC_PPP_CONF_NAK),
+		       "\x01\x04\x0f\xf7", 4);
+	feed_cp(e.s, AZC_PPP_LCP, AZC_PPP_CONF_REQ, 2, "\x01\x04\x0f\xf7", 4);
+	assert_int_equal(collect(e.s), 1);
+	assert_cp_data(find_cp(AZC_PPP_LCP, AZC_PPP_CONF_ACK),
+		       "\x01\x04\x0f\xf7", 4);
 	/* A malformed option list gets no answer at all */
 	feed_cp(e.s, AZC_PPP_LCP, AZC_PPP_CONF_REQ, 3, "\x01\x09\x05", 3);
 	assert_int_equal(collect(e.s), 0);

@@ -4,6 +4,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -41,6 +42,18 @@ static void test_escape(void **state)
 	assert_string_equal(out, "a\\x5cx41\\x00b\\xff");
 }
 
+static void test_escape_line(void **state)
+{
+	char once[64], line[96], out[128];
+
+	(void)state;
+	/* A message that quotes an escaped name reads the same in the log. */
+	azc_escape("a\nb", 3, once, sizeof(once));
+	snprintf(line, sizeof(line), "name '%s'\n", once);
+	azc_escape_line(line, out, sizeof(out));
+	assert_string_equal(out, "name 'a\\x0ab'\\x0a");
+}
+
 static void test_escape_truncates(void **state)
 {
 	char out[6];
@@ -73,6 +86,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_iid_format),
 		cmocka_unit_test(test_escape),
+		cmocka_unit_test(test_escape_line),
 		cmocka_unit_test(test_escape_truncates),
 		cmocka_unit_test(test_clock),
 	};

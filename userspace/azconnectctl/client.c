@@ -76,9 +76,11 @@ static void addr_str(const struct addrinfo *ai, char *buf, size_t size)
 }
 
 /* One address: 0 with c->fd connected (non-blocking), or -errno. */
-static int tcp_one(struct azc_client *c, const struct addrinfo *ai, int ms)
+static int tcp_one(struct azc_client *c, const struct addrinfo *ai, int ms,
+		   int stop_fd)
 {
-	struct pollfd pfd;
+	struct pollfd pfd[2] = { { .events = POLLOUT },
+				 { .fd = stop_fd, .events = POLLIN } };
 	socklen_t sl = sizeof(int);
 	int fd, soerr = 0, n;
 
@@ -90,13 +92,16 @@ static int tcp_one(struct azc_client *c, const struct addrinfo *ai, int ms)
 		soerr = errno;
 		goto fail;
 	}
-	pfd.fd = fd;
-	pfd.events = POLLOUT;
+	pfd[0].fd = fd;
 	do
-		n = poll(&pfd, 1, ms);
+		n = poll(pfd, stop_fd >= 0 ? 2 : 1, ms);
 	while (n < 0 && errno == EINTR);
 	if (n == 0) {
 		soerr = ETIMEDOUT;
+		goto fail;
+	}
+	if (n > 0 && stop_fd >= 0 && (pfd[1].revents & POLLIN)) {
+		soerr = EINTR;
 		goto fail;
 	}
 	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) || soerr)
@@ -108,8 +113,8 @@ fail:
 	return -(soerr ? soerr : EIO);
 }
 
-static int tcp_connect(struct azc_client *c, unsigned int ms, char *err,
-		       size_t errlen)
+static int tcp_connect(struct azc_client *c, unsigned int ms, int stop_fd,
+		       char *err, size_t errlen)
 {
 	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res, *ai;
 	int ret, last = -EHOSTUNREACH;
@@ -124,8 +129,8 @@ static int tcp_connect(struct azc_client *c, unsigned int ms, char *err,
 	off = snprintf(err, errlen, "cannot connect to relay '%s':", c->host);
 	for (ai = res; ai; ai = ai->ai_next) {
 		addr_str(ai, c->addr, sizeof(c->addr));
-		last = tcp_one(c, ai, ms);
-		if (!last)
+		last = tcp_one(c, ai, ms, stop_fd);
+		if (!last || last == -EINTR)
 			break;
 		if (off < errlen)
 			off += snprintf(err + off, errlen - off, " %s: %s%s",
@@ -136,7 +141,10 @@ static int tcp_connect(struct azc_client *c, unsigned int ms, char *err,
 			off += snprintf(err + off, errlen - off, "%u ms;", ms);
 	}
 	freeaddrinfo(res);
-	if (!last)
+	if (last == -EINTR)
+		snprintf(err, errlen, "interrupted while connecting to relay '%s'",
+			 c->host);
+	else if (!last)
 		err[0] = '\0';
 	else if (off && off < errlen && err[off - 1] == ';')
 		err[off - 1] = '\0';
@@ -163,8 +171,8 @@ static int tls_connect(struct azc_client *c, const struct azc_client_opts *o,
 		snprintf(err, errlen, "%s", e);
 		return -EPROTO;
 	}
-	ret = azc_tls_handshake_wait(c->tls, o->tls_ms ? (int)o->tls_ms :
-				     CLIENT_DEF_MS);
+	ret = azc_tls_handshake_until(c->tls, o->tls_ms ? (int)o->tls_ms :
+				      CLIENT_DEF_MS, o->stop_fd);
 	if (ret) {
 		snprintf(err, errlen, "TLS with %s (%s): %s", c->host, c->addr,
 			 ret == -ETIMEDOUT ? "handshake timed out" :
@@ -347,9 +355,13 @@ static int negotiate(struct azc_client *c, const struct azc_client_opts *o,
 	}
 	ret = flush(c);
 	while (!ret && azc_sess_state(c->sess) == AZC_SESS_NEGOTIATING)
-		ret = wait_and_read(c, -1);
+		ret = wait_and_read(c, o->stop_fd);
 	if (azc_sess_state(c->sess) == AZC_SESS_CONNECTED)
 		return 0;
+	if (ret == 1) {
+		snprintf(err, errlen, "interrupted while negotiating with the relay");
+		return -EINTR;
+	}
 	return ended_why(c, ret, err, errlen);
 }
 
@@ -365,7 +377,7 @@ int azc_client_connect(struct azc_client *c, const struct azc_client_opts *o,
 	ret = split_relay(c, o->relay, err, errlen);
 	if (!ret)
 		ret = tcp_connect(c, o->connect_ms ? o->connect_ms :
-				  CLIENT_DEF_MS, err, errlen);
+				  CLIENT_DEF_MS, o->stop_fd, err, errlen);
 	if (!ret)
 		ret = tls_connect(c, o, err, errlen);
 	if (!ret)

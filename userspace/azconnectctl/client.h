@@ -31,6 +31,8 @@ struct azc_client_opts {
 	unsigned int echo_max;		/* unanswered echoes; 0: 5 */
 	/* Stop at CONNECTED for a hand-off to the kernel (eplink.h) */
 	bool handoff;
+	/* Readable (a stop signal): give up at once, -EINTR; -1: none */
+	int stop_fd;
 	/* Each negotiation step (NULL: none) */
 	void (*log)(void *ctx, const char *msg);
 	void *ctx;
@@ -50,7 +52,10 @@ struct azc_client {
 	size_t in_off, in_len;
 };
 
-/* Up to CONNECTED: 0, or -errno with a message in @err. */
+/*
+ * Up to CONNECTED: 0, or -errno with a message in @err (-EINTR when
+ * o->stop_fd became readable on the way).
+ */
 int azc_client_connect(struct azc_client *c, const struct azc_client_opts *o,
 		       char *err, size_t errlen);
 /*

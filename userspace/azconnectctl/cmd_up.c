@@ -26,6 +26,8 @@
 #include <net/if.h>
 #include <netlink/msg.h>
 
+#include <openssl/crypto.h>
+
 #include "uapi/azconnect.h"
 #include "base/util.h"
 #include "kernel/dev.h"
@@ -49,7 +51,9 @@ static void up_usage(FILE *f)
 		"\n"
 		"  -r, --relay HOST[:PORT]   the relay (port 443 by default)\n"
 		"  -n, --name NAME           this endpoint's name\n"
-		"  -t, --token TOKEN         its token\n"
+		"  -T, --token-file FILE     its token, read from FILE (mode 0600)\n"
+		"  -t, --token TOKEN         its token, on the command line: any user\n"
+		"                            can read it there (ps); prefer the above\n"
 		"  -p, --fingerprint SHA256:..  pin the relay's certificate\n"
 		"  -a, --ca FILE             or trust these CAs (default: system store)\n"
 		"  -f, --foreground          keep the session in this process\n"
@@ -81,6 +85,39 @@ static int up_set(char *dst, size_t size, const char *v, const char *what)
 	return 0;
 }
 
+/* The token alone in @path, trailing newline aside; 0600 or refused. */
+static int up_token_file(char *dst, size_t size, const char *path)
+{
+	char err[AZC_CFG_ERR_LEN];
+	size_t n = 0;
+	FILE *f;
+	int ret;
+
+	ret = azc_cfg_secret_mode(path, err, sizeof(err));
+	if (ret < 0) {
+		fprintf(stderr, "%s: up: --token-file %s\n", ctl_prog, err);
+		return ret;
+	}
+	if (ret)
+		fprintf(stderr, "%s: %s\n", ctl_prog, err);
+	f = fopen(path, "r");
+	if (f) {
+		n = fread(dst, 1, size, f);
+		fclose(f);
+	}
+	while (n && (dst[n - 1] == '\n' || dst[n - 1] == '\r'))
+		n--;
+	if (!f || !n || n >= size || memchr(dst, '\0', n)) {
+		fprintf(stderr, "%s: up: --token-file %s: %s\n", ctl_prog, path,
+			!f ? strerror(errno) : !n ? "empty" :
+			n >= size ? "too long" : "not text");
+		OPENSSL_cleanse(dst, size);
+		return -EINVAL;
+	}
+	dst[n] = '\0';
+	return 0;
+}
+
 static int up_load_config(struct up_opts *o)
 {
 	char err[AZC_CFG_ERR_LEN];
@@ -92,6 +129,8 @@ static int up_load_config(struct up_opts *o)
 		fprintf(stderr, "%s: %s\n", ctl_prog, err);
 		return -EINVAL;
 	}
+	if (o->cfg.warning[0])
+		fprintf(stderr, "%s: %s\n", ctl_prog, o->cfg.warning);
 	return 0;
 }
 
@@ -101,6 +140,7 @@ static int up_parse(int argc, char **argv, struct up_opts *o)
 		{ "relay", required_argument, NULL, 'r' },
 		{ "name", required_argument, NULL, 'n' },
 		{ "token", required_argument, NULL, 't' },
+		{ "token-file", required_argument, NULL, 'T' },
 		{ "fingerprint", required_argument, NULL, 'p' },
 		{ "ca", required_argument, NULL, 'a' },
 		{ "device", required_argument, NULL, 'D' },
@@ -114,7 +154,8 @@ static int up_parse(int argc, char **argv, struct up_opts *o)
 	struct azc_client_cfg cli = { 0 };
 	int c;
 
-	while ((c = getopt_long(argc, argv, "r:n:t:p:a:D:fc:d:vh", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "r:n:t:T:p:a:D:fc:d:vh", lo,
+				NULL)) != -1) {
 		switch (c) {
 		case 'r':
 			if (up_set(cli.relay, sizeof(cli.relay), optarg, "relay"))
@@ -126,6 +167,14 @@ static int up_parse(int argc, char **argv, struct up_opts *o)
 			break;
 		case 't':
 			if (up_set(cli.token, sizeof(cli.token), optarg, "token"))
+				return 2;
+			/* Out of /proc/PID/cmdline from now on, at least. */
+			memset(optarg, 'x', strlen(optarg));
+			fprintf(stderr, "%s: warning: --token puts the token where every user of this machine can read it (ps, /proc/PID/cmdline); use --token-file or the config file\n",
+				ctl_prog);
+			break;
+		case 'T':
+			if (up_token_file(cli.token, sizeof(cli.token), optarg))
 				return 2;
 			break;
 		case 'p':
@@ -197,7 +246,7 @@ static int up_check(const struct up_opts *o)
 			ctl_prog, missing, o->config ? o->config : AZC_CLIENT_CONF);
 		return -EINVAL;
 	}
-	if (strchr(o->cfg.name, '/') || o->cfg.name[0] == '.') {
+	if (!ctl_name_ok(o->cfg.name)) {
 		fprintf(stderr, "%s: up: invalid endpoint name '%s'\n", ctl_prog,
 			o->cfg.name);
 		return -EINVAL;
@@ -241,11 +290,47 @@ static int up_backoff(int *delay)
 	return ms;
 }
 
+/*
+ * The device may have gone while the link was down (deleted, or the
+ * module unloaded and loaded again): it is made again and the owner
+ * socket reopened, the family's numbers being new. Not while the module
+ * is missing: no point in a session that could carry nothing.
+ */
+static int up_device(struct up_opts *o, char *err, size_t errlen)
+{
+	char name[IF_NAMESIZE];
+	uint32_t ifindex;
+	int ret;
+
+	if (if_indextoname(o->ifindex, name) && !strcmp(name, o->cfg.device))
+		return 0;
+	if (!azc_module_live()) {
+		snprintf(err, errlen, "device %s is gone and the azconnect module is not loaded",
+			 o->cfg.device);
+		return -ENODEV;
+	}
+	ret = azc_eplink_device(o->cfg.device, &ifindex, err, errlen);
+	if (ret)
+		return ret;
+	azc_eplink_close(&o->link);
+	ret = azc_eplink_open(&o->link, ifindex, err, errlen);
+	if (ret)
+		return ret;
+	o->ifindex = ifindex;
+	fprintf(stderr, "%s: device %s made again (index %u)\n", ctl_prog,
+		o->cfg.device, ifindex);
+	return 0;
+}
+
 /* A new connection handed to the kernel: 0, or -errno and @err. */
 static int up_connect(struct up_opts *o, struct azc_client *c, char *err,
 		      size_t errlen)
 {
-	int ret = azc_client_connect(c, &o->co, err, errlen);
+	int ret = o->kernel ? up_device(o, err, errlen) : 0;
+
+	if (ret)
+		return ret;
+	ret = azc_client_connect(c, &o->co, err, errlen);
 
 	if (!ret && o->kernel)
 		ret = azc_eplink_attach(&o->link, c, err, errlen);
@@ -277,7 +362,9 @@ static int up_serve_kernel(struct up_opts *o, struct azc_client *c, int sfd,
 				ms / 1000, ms % 1000 / 100);
 			if (up_sleep(sfd, ms))
 				return 0;
-			if (up_connect(o, c, err, sizeof(err)))
+			if (up_connect(o, c, err, sizeof(err)) == -EINTR)
+				return 0;
+			if (!c->sess)
 				fprintf(stderr, "%s: %s\n", ctl_prog, err);
 		} while (!c->sess);
 		fprintf(stderr, "%s: link to %s restored on %s\n", ctl_prog,
@@ -294,7 +381,7 @@ static int up_serve_kernel(struct up_opts *o, struct azc_client *c, int sfd,
 static int up_serve(struct up_opts *o, struct azc_client *c, int sfd,
 		    pid_t pid)
 {
-	char err[AZC_CLIENT_ERR_LEN], path[4200];
+	char err[AZC_CLIENT_ERR_LEN];
 	int ret;
 
 	if (o->kernel) {
@@ -309,24 +396,21 @@ static int up_serve(struct up_opts *o, struct azc_client *c, int sfd,
 			fprintf(stderr, "%s: %s\n", ctl_prog, err);
 		}
 	}
-	ctl_state_path(o->run_dir, o->cfg.name, path, sizeof(path));
-	unlink(path);
+	ctl_state_remove(o->run_dir, o->cfg.name);
 	return ret ? 1 : 0;
 }
 
-static bool up_running(const struct up_opts *o)
+/* The session's lock, held for its life: a second "up" is refused. */
+static int up_lock(struct up_opts *o)
 {
-	char path[4200];
-	pid_t pid;
-
-	ctl_state_path(o->run_dir, o->cfg.name, path, sizeof(path));
-	pid = ctl_state_pid(path);
-	if (pid > 0 && !kill(pid, 0)) {
-		fprintf(stderr, "%s: up: endpoint '%s' already has a session (process %ld); 'azconnectctl down %s' first\n",
-			ctl_prog, o->cfg.name, (long)pid, o->cfg.name);
-		return true;
-	}
-	return false;
+	o->lock_fd = ctl_state_lock(o->run_dir, o->cfg.name);
+	if (o->lock_fd == -EBUSY)
+		fprintf(stderr, "%s: up: endpoint '%s' already has a session; 'azconnectctl down %s' first\n",
+			ctl_prog, o->cfg.name, o->cfg.name);
+	else if (o->lock_fd < 0)
+		fprintf(stderr, "%s: up: %s: %s\n", ctl_prog, o->run_dir,
+			strerror(-o->lock_fd));
+	return o->lock_fd < 0 ? o->lock_fd : 0;
 }
 
 static int up_detach(struct up_opts *o, struct azc_client *c, int sfd)
@@ -388,9 +472,11 @@ static int up_run(struct up_opts *o, int sfd)
 	int ret;
 
 	srand((unsigned int)(time(NULL) ^ getpid()));
-	if (up_connect(o, &c, err, sizeof(err))) {
+	ret = up_connect(o, &c, err, sizeof(err));
+	if (ret) {
 		fprintf(stderr, "%s: %s\n", ctl_prog, err);
-		return 1;
+		ctl_state_remove(o->run_dir, o->cfg.name);
+		return ret == -EINTR ? 0 : 1;
 	}
 	if (o->foreground) {
 		ctl_state_print(stdout, o, &c, getpid());
@@ -406,13 +492,13 @@ static int up_run(struct up_opts *o, int sfd)
 
 int cmd_up(int argc, char **argv)
 {
-	struct up_opts o = { .run_dir = CTL_RUN_DIR };
+	struct up_opts o = { .run_dir = CTL_RUN_DIR, .lock_fd = -1 };
 	int ret, sfd;
 
 	ret = up_parse(argc, argv, &o);
 	if (ret >= 0)
 		return ret;
-	if (up_check(&o) || up_running(&o) || up_kernel(&o))
+	if (up_check(&o) || up_lock(&o) || up_kernel(&o))
 		return 1;
 	signal(SIGPIPE, SIG_IGN);
 	sfd = stop_signals();
@@ -424,8 +510,10 @@ int cmd_up(int argc, char **argv)
 	o.co.echo_ms = o.cfg.echo_ms;
 	o.co.echo_max = o.cfg.echo_retries;
 	o.co.log = o.verbose ? up_log : NULL;
+	o.co.stop_fd = sfd;
 	ret = up_run(&o, sfd);
 	azc_eplink_close(&o.link);
 	close(sfd);
+	close(o.lock_fd);
 	return ret;
 }

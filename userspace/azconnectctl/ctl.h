@@ -40,6 +40,7 @@ struct up_opts {
 	struct azc_client_cfg cfg;
 	const char *config;
 	const char *run_dir;
+	int lock_fd;			/* ctl_state_lock(), for the session's life */
 	bool foreground, verbose;
 	/* The kernel data path: the device, the link, the last end */
 	bool kernel;
@@ -51,7 +52,19 @@ struct up_opts {
 
 int cmd_up(int argc, char **argv);
 
+/* cmd_relay.c: the relay operator's commands */
+int cmd_relay(int argc, char **argv);
+
 /* runstate.c */
+/* An endpoint name usable as a file name and in messages. */
+bool ctl_name_ok(const char *name);
+/*
+ * The lock that a session's process holds for its life, which tells a
+ * live session from a stale state file: its fd, -EBUSY when held.
+ */
+int ctl_state_lock(const char *dir, const char *name);
+/* The session's state and lock files go. */
+void ctl_state_remove(const char *dir, const char *name);
 void ctl_state_path(const char *dir, const char *name, char *buf,
 		    size_t size);
 /* The session's "key=value" lines: @c's facts, or the last end. */

@@ -82,6 +82,17 @@ int azc_client_cfg_load(struct azc_client_cfg *c, const char *path,
 			char *err, size_t errlen)
 {
 	struct client_parse p = { .c = c };
+	int ret;
 
-	return azc_cfg_parse_file(path, &client_ops, &p, err, errlen);
+	c->warning[0] = '\0';
+	ret = azc_cfg_parse_file(path, &client_ops, &p, err, errlen);
+	if (ret || !c->token[0])
+		return ret;
+	/* It holds the token: only its owner may read it. */
+	ret = azc_cfg_secret_mode(path, err, errlen);
+	if (ret == 1) {
+		snprintf(c->warning, sizeof(c->warning), "%s", err);
+		ret = 0;
+	}
+	return ret;
 }

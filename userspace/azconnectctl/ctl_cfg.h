@@ -15,6 +15,7 @@ struct azc_client_cfg {
 	char device[AZC_CFG_DEV_MAX];	/* "": AZC_CLIENT_DEVICE */
 	unsigned int echo_ms;		/* SSTP keepalive; 0: the engine's */
 	unsigned int echo_retries;	/* 0: the engine's */
+	char warning[AZC_CFG_ERR_LEN];	/* from load: the file's mode */
 };
 
 #define AZC_CLIENT_DEVICE	"azc0"
@@ -22,6 +23,10 @@ struct azc_client_cfg {
 
 int azc_client_cfg_parse(struct azc_client_cfg *c, const char *text,
 			 const char *fname, char *err, size_t errlen);
+/*
+ * Reads @path: refused when it holds a token and other users may read it;
+ * its group may: c->warning.
+ */
 int azc_client_cfg_load(struct azc_client_cfg *c, const char *path,
 			char *err, size_t errlen);
 

@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/signalfd.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 
 #include <linux/if_link.h>
@@ -39,6 +40,68 @@ void ctl_state_path(const char *dir, const char *name, char *buf,
 		       size_t size)
 {
 	snprintf(buf, size, "%s/%s.state", dir, name);
+}
+
+static void lock_path(const char *dir, const char *name, char *buf,
+		      size_t size)
+{
+	snprintf(buf, size, "%s/%s.lock", dir, name);
+}
+
+bool ctl_name_ok(const char *name)
+{
+	const unsigned char *p = (const unsigned char *)name;
+
+	if (!*p || *p == '.' || strlen(name) > AZC_CFG_NAME_MAX)
+		return false;
+	for (; *p; p++)
+		if (*p == '/' || *p < 0x20 || *p == 0x7f)
+			return false;
+	return true;
+}
+
+int ctl_state_lock(const char *dir, const char *name)
+{
+	char path[4200];
+	int fd;
+
+	if (mkdir(dir, 0755) && errno != EEXIST)
+		return -errno;
+	lock_path(dir, name, path, sizeof(path));
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		return -errno;
+	if (flock(fd, LOCK_EX | LOCK_NB)) {
+		close(fd);
+		return errno == EWOULDBLOCK ? -EBUSY : -errno;
+	}
+	return fd;
+}
+
+/* Whether a process holds NAME's lock: its session is alive. */
+static bool state_live(const char *dir, const char *name)
+{
+	char path[4200];
+	bool live;
+	int fd;
+
+	lock_path(dir, name, path, sizeof(path));
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return false;
+	live = flock(fd, LOCK_SH | LOCK_NB) && errno == EWOULDBLOCK;
+	close(fd);
+	return live;
+}
+
+void ctl_state_remove(const char *dir, const char *name)
+{
+	char path[4200];
+
+	ctl_state_path(dir, name, path, sizeof(path));
+	unlink(path);
+	lock_path(dir, name, path, sizeof(path));
+	unlink(path);
 }
 
 /* "key=value" lines; the session's process id first. */
@@ -145,19 +208,32 @@ int cmd_down(int argc, char **argv)
 
 	if (args(argc, argv, &dir, &name) || !name)
 		return down_usage();
+	if (!ctl_name_ok(name)) {
+		fprintf(stderr, "%s: down: invalid endpoint name\n", ctl_prog);
+		return 2;
+	}
 	ctl_state_path(dir, name, path, sizeof(path));
-	pid = ctl_state_pid(path);
-	if (pid <= 0 || kill(pid, SIGTERM)) {
-		fprintf(stderr, "%s: down: endpoint '%s' has no session (%s)\n",
-			ctl_prog, name, pid < 0 ? strerror(-pid) :
-			pid == 0 ? "bad state file" : "process gone");
-		if (pid > 0)
-			unlink(path);
+	/*
+	 * Only a live session holds the lock: a pid from a stale state file
+	 * may be another process's by now, and is never signalled.
+	 */
+	if (!state_live(dir, name)) {
+		fprintf(stderr, "%s: down: endpoint '%s' has no session%s\n",
+			ctl_prog, name, access(path, F_OK) ? "" :
+			" (a stale state file, removed)");
+		ctl_state_remove(dir, name);
 		return 1;
 	}
-	for (i = 0; i < 100 && !kill(pid, 0); i++)
+	pid = ctl_state_pid(path);
+	if (pid <= 0 || kill(pid, SIGTERM)) {
+		fprintf(stderr, "%s: down: cannot signal the session of '%s': %s\n",
+			ctl_prog, name, pid < 0 ? strerror(-pid) :
+			pid == 0 ? "bad state file" : strerror(errno));
+		return 1;
+	}
+	for (i = 0; i < 100 && state_live(dir, name); i++)
 		usleep(100000);
-	if (!kill(pid, 0)) {
+	if (state_live(dir, name)) {
 		fprintf(stderr, "%s: down: process %ld did not stop in 10 s\n",
 			ctl_prog, (long)pid);
 		return 1;
@@ -213,17 +289,18 @@ static void status_link(const char *dev, unsigned int id)
 	azc_nl_close(&nl);
 }
 
-static void status_one(const char *path)
+static void status_one(const char *dir, const char *name)
 {
-	char line[512], dev[IF_NAMESIZE] = "";
-	pid_t pid = ctl_state_pid(path);
-	FILE *f = fopen(path, "r");
+	char line[512], dev[IF_NAMESIZE] = "", path[4200];
 	unsigned int id = 0;
 	bool live;
+	FILE *f;
 
+	ctl_state_path(dir, name, path, sizeof(path));
+	f = fopen(path, "r");
 	if (!f)
 		return;
-	live = pid > 0 && !kill(pid, 0);
+	live = state_live(dir, name);
 	if (!live)
 		printf("(stale: process gone)\n");
 	while (fgets(line, sizeof(line), f)) {
@@ -253,13 +330,18 @@ int cmd_status(int argc, char **argv)
 		return 2;
 	}
 	if (name) {
+		if (!ctl_name_ok(name)) {
+			fprintf(stderr, "%s: status: invalid endpoint name\n",
+				ctl_prog);
+			return 2;
+		}
 		ctl_state_path(dir, name, path, sizeof(path));
 		if (access(path, F_OK)) {
 			fprintf(stderr, "%s: status: endpoint '%s' has no session\n",
 				ctl_prog, name);
 			return 1;
 		}
-		status_one(path);
+		status_one(dir, name);
 		return 0;
 	}
 	d = opendir(dir);
@@ -268,10 +350,10 @@ int cmd_status(int argc, char **argv)
 
 		if (l < 7 || strcmp(de->d_name + l - 6, ".state"))
 			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		snprintf(path, sizeof(path), "%.*s", (int)(l - 6), de->d_name);
 		if (n++)
 			printf("\n");
-		status_one(path);
+		status_one(dir, path);
 	}
 	if (d)
 		closedir(d);

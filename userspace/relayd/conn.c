@@ -20,9 +20,6 @@
 #include "relayd.h"
 
 #define CONN_BUF	16384
-/* Engine log lines per connection and minute; a flood is counted */
-#define CONN_LOG_LINES	40
-#define CONN_LOG_WINDOW	60000
 
 enum conn_state {
 	CONN_TLS,	/* TLS handshake */
@@ -32,19 +29,19 @@ enum conn_state {
 struct conn {
 	struct conn *prev, *next;
 	struct relayd *r;
-	uint64_t id;
+	struct peer_log log;		/* "[id address]" and its limit */
 	int fd;
 	enum conn_state state;
-	char peer[INET6_ADDRSTRLEN + 8];
 	struct azc_tls *tls;
 	struct azc_sess *sess;
 	int64_t tls_deadline;
+	/* One deadline from accept to authenticated, whatever the stage */
+	int64_t accepted, auth_deadline;
+	bool authenticated;
 	bool connected_logged;
 	bool handoff;	/* to the kernel once connected */
 	bool no_ktls;	/* the kernel would take it, kTLS is off */
 	uint64_t data_frames;
-	int64_t log_window;
-	unsigned int log_lines, log_dropped;
 	/* unconsumed input, pending output chunk */
 	uint8_t in[CONN_BUF];
 	size_t in_off, in_len;
@@ -54,19 +51,9 @@ struct conn {
 	bool dead;	/* closed, freed by conn_reap() */
 };
 
-static void conn_log(const struct conn *c, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void conn_log(const struct conn *c, const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	relayd_log("[%llu %s] %s", (unsigned long long)c->id, c->peer, msg);
-}
+#define conn_log(c, ...)	peer_log(&(c)->log, false, __VA_ARGS__)
+/* How a connection ended: never lost to the limit */
+#define conn_log_end(c, ...)	peer_log(&(c)->log, true, __VA_ARGS__)
 
 static void peer_str(const struct sockaddr_storage *ss, char *buf,
 		     size_t size)
@@ -124,28 +111,19 @@ struct conn *conn_next(const struct conn *c)
 	return c->next;
 }
 
+bool conn_dead(const struct conn *c)
+{
+	return c->dead;
+}
+
 /* Engine callbacks */
 
 static void cb_log(void *ctx, enum azc_sess_log_level level, const char *msg)
 {
 	struct conn *c = ctx;
-	int64_t now = azc_now_ms();
 
-	if (level < AZC_SESS_LOG_INFO)
-		return;
-	if (now - c->log_window >= CONN_LOG_WINDOW) {
-		if (c->log_dropped)
-			conn_log(c, "%u log lines suppressed (over %u a minute)",
-				 c->log_dropped, CONN_LOG_LINES);
-		c->log_window = now;
-		c->log_lines = 0;
-		c->log_dropped = 0;
-	}
-	if (++c->log_lines > CONN_LOG_LINES) {
-		c->log_dropped++;
-		return;
-	}
-	conn_log(c, "%s", msg);
+	if (level >= AZC_SESS_LOG_INFO)
+		conn_log(c, "%s", msg);
 }
 
 /*
@@ -164,7 +142,7 @@ static void cb_log_adopted(void *ctx, enum azc_sess_log_level level,
 
 static int cb_secret(void *ctx, const char *name, char *secret, size_t size)
 {
-	const struct conn *c = ctx;
+	struct conn *c = ctx;
 	const struct azc_relay_endpoint *ep =
 		azc_relay_cfg_find(&c->r->cfg, name);
 
@@ -326,7 +304,7 @@ static bool conn_pump(struct conn *c, int64_t now)
  * The one line that says how a session ended: "endpoint 'NAME'
  * disconnected: WHY" once it was connected, else "session failed: WHY".
  */
-static void log_end(const struct conn *c, const struct azc_sess_error *e)
+static void log_end(struct conn *c, const struct azc_sess_error *e)
 {
 	const struct azc_sess_info *i = azc_sess_info(c->sess);
 	char extra[96] = "";
@@ -335,16 +313,13 @@ static void log_end(const struct conn *c, const struct azc_sess_error *e)
 		snprintf(extra, sizeof(extra),
 			 " (%llu data frames dropped: no forwarding yet)",
 			 (unsigned long long)c->data_frames);
-	if (c->log_dropped)
-		snprintf(extra + strlen(extra), sizeof(extra) - strlen(extra),
-			 " (%u log lines suppressed)", c->log_dropped);
 	if (c->connected_logged)
-		conn_log(c, "endpoint '%s' disconnected: %s%s", i->peer_name,
-			 e ? e->msg : "session ended", extra);
+		conn_log_end(c, "endpoint '%s' disconnected: %s%s",
+			     i->peer_name, e ? e->msg : "session ended", extra);
 	else
-		conn_log(c, "session %s: %s%s",
-			 azc_sess_state_name(azc_sess_state(c->sess)),
-			 e ? e->msg : "ended", extra);
+		conn_log_end(c, "session %s: %s%s",
+			     azc_sess_state_name(azc_sess_state(c->sess)),
+			     e ? e->msg : "ended", extra);
 }
 
 static void conn_end(struct conn *c)
@@ -398,10 +373,32 @@ static bool conn_to_kernel(struct relayd *r, struct conn *c, int64_t now)
 	azc_sess_orphan(c->sess);
 	azc_sess_set_log(c->sess, cb_log_adopted, c->sess);
 	if (!kern_adopt(r, c->sess, c->tls, c->in + c->in_off, c->in_len,
-			c->id, c->peer))
+			&c->log))
 		c->sess = NULL;	/* the link's now */
 	conn_close(c);
 	return true;
+}
+
+/*
+ * Authenticated: any other session of the same endpoint that is still in
+ * user space goes (the endpoint reconnected; its links in the kernel are
+ * replaced at the hand-off, kern.c).
+ */
+static void conn_authenticated(struct relayd *r, struct conn *c)
+{
+	const char *name = azc_sess_info(c->sess)->peer_name;
+	struct conn *o, *next;
+
+	c->authenticated = true;
+	for (o = r->conns; o; o = next) {
+		next = o->next;
+		if (o == c || !o->authenticated || !o->sess ||
+		    strcmp(azc_sess_info(o->sess)->peer_name, name))
+			continue;
+		conn_log_end(o, "endpoint '%s' replaced by a new session [%llu %s]",
+			     name, (unsigned long long)c->log.id, c->log.peer);
+		conn_close(o);
+	}
 }
 
 static void conn_step(struct relayd *r, struct conn *c, int64_t now)
@@ -415,8 +412,8 @@ static void conn_step(struct relayd *r, struct conn *c, int64_t now)
 			return;
 		}
 		if (ret < 0) {
-			conn_log(c, "TLS handshake failed: %s",
-				 azc_tls_error(c->tls));
+			conn_log_end(c, "TLS handshake failed: %s",
+				     azc_tls_error(c->tls));
 			conn_close(c);
 			return;
 		}
@@ -431,6 +428,8 @@ static void conn_step(struct relayd *r, struct conn *c, int64_t now)
 		conn_end(c);
 		return;
 	}
+	if (!c->authenticated && azc_sess_authenticated(c->sess))
+		conn_authenticated(r, c);
 	if (conn_to_kernel(r, c, now))
 		return;
 	conn_want(c);
@@ -444,16 +443,31 @@ void conn_event(struct relayd *r, struct conn *c, uint32_t events)
 	conn_step(r, c, azc_now_ms());
 }
 
+static int64_t earliest(int64_t a, int64_t b)
+{
+	return a < 0 || (b >= 0 && b < a) ? b : a;
+}
+
 int64_t conn_deadline(const struct conn *c)
 {
+	int64_t d = c->authenticated ? -1 : c->auth_deadline;
+
 	if (c->state == CONN_TLS)
-		return c->tls_deadline;
-	return azc_sess_next_deadline(c->sess);
+		return earliest(d, c->tls_deadline);
+	return earliest(d, azc_sess_next_deadline(c->sess));
 }
 
 void conn_timer(struct relayd *r, struct conn *c, int64_t now)
 {
+	if (!c->authenticated && now >= c->auth_deadline) {
+		conn_log_end(c, "dropped: not authenticated within %u s of the connection (auth_timeout)",
+			     r->cfg.auth_timeout_ms / 1000);
+		conn_close(c);
+		return;
+	}
 	if (c->state == CONN_TLS) {
+		if (now < c->tls_deadline)
+			return;
 		conn_log(c, "TLS handshake timed out after %u ms",
 			 r->cfg.tls_timeout_ms);
 		conn_close(c);
@@ -476,6 +490,42 @@ void conn_stop(struct relayd *r, struct conn *c, int64_t now)
 	conn_step(r, c, now);
 }
 
+unsigned int conn_revoke(struct relayd *r, const char *name, const char *why)
+{
+	struct conn *c, *next;
+	unsigned int n = 0;
+
+	for (c = r->conns; c; c = next) {
+		next = c->next;
+		if (!c->authenticated || !c->sess ||
+		    strcmp(azc_sess_info(c->sess)->peer_name, name))
+			continue;
+		conn_log_end(c, "endpoint '%s' disconnected: %s", name, why);
+		conn_close(c);
+		n++;
+	}
+	return n;
+}
+
+void conn_list(struct relayd *r, FILE *out)
+{
+	int64_t now = azc_now_ms();
+	unsigned int pending = 0;
+	const struct conn *c;
+
+	for (c = r->conns; c; c = c->next) {
+		if (!c->authenticated) {
+			pending++;
+			continue;
+		}
+		fprintf(out, "name=%s state=%s peer=%s since=%llds\n",
+			azc_sess_info(c->sess)->peer_name,
+			azc_sess_state_name(azc_sess_state(c->sess)), c->log.peer,
+			(long long)(now - c->accepted) / 1000);
+	}
+	fprintf(out, "unauthenticated=%u\n", pending);
+}
+
 void conn_free_all(struct relayd *r)
 {
 	while (r->conns)
@@ -487,14 +537,14 @@ static struct conn *conn_new(struct relayd *r, int fd,
 			     const struct sockaddr_storage *ss)
 {
 	struct conn *c = calloc(1, sizeof(*c));
-	char err[AZC_TLS_ERR_LEN];
+	char err[AZC_TLS_ERR_LEN], peer[INET6_ADDRSTRLEN + 8];
 
 	if (!c)
 		return NULL;
 	c->r = r;
 	c->fd = fd;
-	c->id = ++r->next_id;
-	peer_str(ss, c->peer, sizeof(c->peer));
+	peer_str(ss, peer, sizeof(peer));
+	peer_log_init(&c->log, ++r->next_id, peer);
 	c->tls = azc_tls_new(r->tls, fd, NULL, err, sizeof(err));
 	if (!c->tls) {
 		conn_log(c, "%s", err);
@@ -502,6 +552,8 @@ static struct conn *conn_new(struct relayd *r, int fd,
 		return NULL;
 	}
 	c->tls_deadline = azc_now_ms() + r->cfg.tls_timeout_ms;
+	c->accepted = azc_now_ms();
+	c->auth_deadline = c->accepted + r->cfg.auth_timeout_ms;
 	c->next = r->conns;
 	if (r->conns)
 		r->conns->prev = c;
@@ -510,27 +562,53 @@ static struct conn *conn_new(struct relayd *r, int fd,
 	return c;
 }
 
+/*
+ * Room for one more connection when the relay is full: the oldest
+ * connection that has not authenticated yet goes (sshd's MaxStartups
+ * idea), never an authenticated one. False when there is none.
+ */
+static bool conn_make_room(struct relayd *r, const char *peer)
+{
+	struct conn *c, *oldest = NULL;
+
+	for (c = r->conns; c; c = c->next)
+		if (!c->authenticated)
+			oldest = c;	/* the list is newest first */
+	if (!oldest)
+		return false;
+	conn_log_end(oldest, "dropped: the relay is full (max_sessions %u), the oldest unauthenticated connection goes for %s",
+		     r->cfg.max_sessions, peer);
+	conn_close(oldest);
+	return true;
+}
+
 static bool conn_admit(struct relayd *r, const struct sockaddr_storage *ss)
 {
 	char peer[INET6_ADDRSTRLEN + 8];
 
 	if (r->stopping)
 		return false;
-	if (r->n_conns >= r->cfg.max_sessions) {
-		peer_str(ss, peer, sizeof(peer));
-		relayd_log("[- %s] refused: %u sessions (max_sessions)", peer,
-			   r->n_conns);
+	peer_str(ss, peer, sizeof(peer));
+	if (!relayd_rl_allow(r, ss, azc_now_ms())) {
+		relayd_log("[- %s] refused: handshake rate over %u/s from its /%u", peer,
+			   r->cfg.handshake_rate, ss->ss_family == AF_INET ?
+			   r->cfg.source_prefix_v4 : r->cfg.source_prefix_v6);
 		return false;
 	}
-	if (!relayd_rl_allow(r, ss, azc_now_ms())) {
-		peer_str(ss, peer, sizeof(peer));
-		relayd_log("[- %s] refused: handshake rate over %u/s", peer,
-			   r->cfg.handshake_rate);
+	if (r->n_conns + r->k.n_links >= r->cfg.max_sessions &&
+	    !conn_make_room(r, peer)) {
+		relayd_log("[- %s] refused: %u sessions, all authenticated (max_sessions)",
+			   peer, r->n_conns + r->k.n_links);
 		return false;
 	}
 	return true;
 }
 
+/*
+ * New connections on listener @lfd, a burst of them. Out of descriptors
+ * (EMFILE, ENFILE), the listeners pause for a while: retrying at once
+ * would spin, as the connection stays in the queue.
+ */
 void conn_accept(struct relayd *r, int lfd)
 {
 	struct sockaddr_storage ss;
@@ -543,8 +621,12 @@ void conn_accept(struct relayd *r, int lfd)
 		sl = sizeof(ss);
 		fd = accept4(lfd, (struct sockaddr *)&ss, &sl,
 			     SOCK_NONBLOCK | SOCK_CLOEXEC);
-		if (fd < 0)
+		if (fd < 0) {
+			if (errno == EMFILE || errno == ENFILE ||
+			    errno == ENOBUFS || errno == ENOMEM)
+				relayd_pause_accept(r, errno);
 			return;
+		}
 		if (!conn_admit(r, &ss)) {
 			close(fd);
 			continue;
@@ -558,7 +640,7 @@ void conn_accept(struct relayd *r, int lfd)
 		ev.data.ptr = c;
 		c->events = EPOLLIN;
 		if (epoll_ctl(r->epfd, EPOLL_CTL_ADD, fd, &ev)) {
-			conn_log(c, "closed: cannot watch the socket");
+			conn_log_end(c, "closed: cannot watch the socket");
 			conn_close(c);
 			continue;
 		}

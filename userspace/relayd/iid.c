@@ -135,7 +135,7 @@ static int salt_create(const char *path, uint8_t *salt)
 {
 	if (RAND_bytes(salt, AZC_IID_SALT_LEN) != 1)
 		return -EIO;
-	return azc_state_create(path, salt, AZC_IID_SALT_LEN, 0600);
+	return azc_state_write(path, salt, AZC_IID_SALT_LEN, 0600, false);
 }
 
 int azc_iid_salt_load(const char *dir, uint8_t salt[AZC_IID_SALT_LEN],

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <net/if.h>
 #include <sys/epoll.h>
 #include <unistd.h>
 
@@ -26,33 +27,25 @@
 struct rlink {
 	struct rlink *prev, *next;
 	struct relayd *r;
-	uint64_t id;			/* the connection's, for the log */
-	char peer[INET6_ADDRSTRLEN + 8];
+	struct peer_log log;		/* the connection's, and its limit */
+	int64_t since;			/* handed to the kernel */
 	uint32_t link_id;
 	struct azc_sess *sess;
 	struct azc_kframe kf;
 	bool deleting;			/* link-del sent */
 };
 
-static void link_log(const struct rlink *l, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void link_log(const struct rlink *l, const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	relayd_log("[%llu %s] %s", (unsigned long long)l->id, l->peer, msg);
-}
+#define link_log(l, ...)	peer_log(&(l)->log, false, __VA_ARGS__)
+/* How a link ended: never lost to the limit */
+#define link_log_end(l, ...)	peer_log(&(l)->log, true, __VA_ARGS__)
 
 static void link_sess_log(void *ctx, enum azc_sess_log_level level,
 			  const char *msg)
 {
+	struct rlink *l = ctx;
+
 	if (level >= AZC_SESS_LOG_INFO)
-		link_log(ctx, "%s", msg);
+		link_log(l, "%s", msg);
 }
 
 /* The overlay /64: configured, or a subnet of the state directory's ULA. */
@@ -91,7 +84,7 @@ static int kern_device(struct relayd *r)
 	azc_prefix_addr(&r->k.p64, iid, &addr);
 	if (azc_rtdev_setup(r->k.ifindex, iid, err, sizeof(err)) ||
 	    azc_rtdev_addr_add(r->k.ifindex, &addr, 64, err, sizeof(err)) ||
-	    azc_rtdev_enable_forwarding(err, sizeof(err))) {
+	    relayd_forwarding(r, err, sizeof(err))) {
 		relayd_log("device %s: %s", r->cfg.device, err);
 		return -EIO;
 	}
@@ -107,6 +100,30 @@ static int kern_watch(struct relayd *r, int fd, int *key)
 
 	*key = fd;
 	return epoll_ctl(r->epfd, EPOLL_CTL_ADD, fd, &ev) ? -errno : 0;
+}
+
+/* The links' netlink socket and the RA socket, watched by the loop. */
+static int kern_open(struct relayd *r)
+{
+	int ret;
+
+	ret = kern_device(r);
+	if (ret)
+		return ret;
+	ret = azc_link_open(&r->k.nl);
+	if (ret) {
+		relayd_log("cannot open the links' netlink socket: %s",
+			   strerror(-ret));
+		return ret;
+	}
+	ret = kern_watch(r, nl_socket_get_fd(r->k.nl.sk), &r->k.nlfd);
+	if (!ret)
+		ret = radv_open(r);
+	if (!ret)
+		ret = kern_watch(r, r->k.rafd, &r->k.rafd);
+	r->k.on = !ret;
+	r->k.next_check = azc_now_ms() + RELAYD_KERN_CHECK_MS;
+	return ret;
 }
 
 int kern_setup(struct relayd *r)
@@ -127,23 +144,9 @@ int kern_setup(struct relayd *r)
 		return ret;
 	}
 	ret = kern_prefix(r);
-	if (!ret)
-		ret = kern_device(r);
 	if (ret)
 		return ret;
-	ret = azc_link_open(&r->k.nl);
-	if (ret) {
-		relayd_log("cannot open the links' netlink socket: %s",
-			   strerror(-ret));
-		return ret;
-	}
-	ret = kern_watch(r, nl_socket_get_fd(r->k.nl.sk), &r->k.nlfd);
-	if (!ret)
-		ret = radv_open(r);
-	if (!ret)
-		ret = kern_watch(r, r->k.rafd, &r->k.rafd);
-	r->k.on = !ret;
-	return ret;
+	return kern_open(r);
 }
 
 static struct rlink *kern_find(struct relayd *r, uint32_t link_id)
@@ -197,9 +200,8 @@ static void link_end(struct rlink *l)
 	if (l->deleting)
 		return;
 	l->deleting = true;
-	link_log(l, "endpoint '%s' session ended: %s",
-		 azc_sess_info(l->sess)->peer_name,
-		 e ? e->msg : "closed");
+	link_log_end(l, "endpoint '%s' session ended: %s",
+		     azc_sess_info(l->sess)->peer_name, e ? e->msg : "closed");
 	ret = azc_link_del(&r->k.nl, r->k.ifindex, l->link_id,
 			   azc_kframe_down_reason(l->sess));
 	if (ret) {
@@ -228,14 +230,77 @@ static void kern_link_up(struct relayd *r, struct rlink *l)
 	link_log(l, "endpoint '%s' handed to the kernel: link %u, %s, MRU %u",
 		 i->peer_name, l->link_id, a, i->peer_mru);
 	/* The endpoint learns the prefix now, not in 10 minutes. */
-	radv_send(r, NULL);
+	radv_multicast(r);
+}
+
+/*
+ * Links of the endpoint @name that a newer session replaces (it
+ * reconnected before its old link was found dead) or that the relay
+ * revokes: taken down at once with @reason, which the kernel reports.
+ */
+static unsigned int kern_drop_endpoint(struct relayd *r, const char *name,
+				       uint32_t reason, const char *why)
+{
+	unsigned int n = 0;
+	struct rlink *l;
+	int ret;
+
+	for (l = r->k.links; l; l = l->next) {
+		if (l->deleting || strcmp(azc_sess_info(l->sess)->peer_name, name))
+			continue;
+		l->deleting = true;
+		link_log_end(l, "endpoint '%s': link %u taken down: %s", name,
+			     l->link_id, why);
+		ret = azc_link_del(&r->k.nl, r->k.ifindex, l->link_id, reason);
+		if (ret)
+			link_log_end(l, "link-del of link %u: %s%s%s", l->link_id,
+				     strerror(-ret), r->k.nl.extack[0] ? ": " : "",
+				     r->k.nl.extack);
+		n++;
+	}
+	return n;
+}
+
+void kern_revoke(struct relayd *r, const char *name, const char *why)
+{
+	if (r->k.on)
+		kern_drop_endpoint(r, name, AZCONNECT_LINK_DOWN_REASON_REVOKED,
+				   why);
+}
+
+unsigned int kern_disconnect(struct relayd *r, const char *name,
+			     const char *why)
+{
+	return r->k.on ? kern_drop_endpoint(r, name,
+					    AZCONNECT_LINK_DOWN_REASON_USERSPACE,
+					    why) : 0;
+}
+
+void kern_list(struct relayd *r, FILE *out)
+{
+	const struct azc_sess_info *i;
+	int64_t now = azc_now_ms();
+	char a[INET6_ADDRSTRLEN];
+	struct in6_addr addr;
+	const struct rlink *l;
+
+	for (l = r->k.links; l; l = l->next) {
+		i = azc_sess_info(l->sess);
+		azc_prefix_addr(&r->k.p64, i->peer_iid, &addr);
+		inet_ntop(AF_INET6, &addr, a, sizeof(a));
+		fprintf(out, "name=%s state=%s link=%u address=%s peer=%s since=%llds\n",
+			i->peer_name, l->deleting ? "closing" : "linked",
+			l->link_id, a, l->log.peer,
+			(long long)(now - l->since) / 1000);
+	}
 }
 
 int kern_adopt(struct relayd *r, struct azc_sess *sess, struct azc_tls *tls,
-	       const uint8_t *unread, size_t unread_len, uint64_t id,
-	       const char *peer)
+	       const uint8_t *unread, size_t unread_len,
+	       const struct peer_log *log)
 {
-	char err[AZC_HANDOFF_ERR_LEN];
+	const char *name = azc_sess_info(sess)->peer_name;
+	char err[AZC_HANDOFF_ERR_LEN], why[96];
 	struct in6_addr addr;
 	struct rlink *l;
 	int ret;
@@ -244,16 +309,26 @@ int kern_adopt(struct relayd *r, struct azc_sess *sess, struct azc_tls *tls,
 	if (!l)
 		return -ENOMEM;
 	l->r = r;
-	l->id = id;
+	l->log = *log;
+	if (!r->k.on) {
+		link_log_end(l, "endpoint '%s' dropped: device %s is gone",
+			     name, r->cfg.device);
+		free(l);
+		return -ENODEV;
+	}
 	l->sess = sess;
-	snprintf(l->peer, sizeof(l->peer), "%s", peer);
+	l->since = azc_now_ms();
+	/* Its interface identifier is the old link's: that link goes first. */
+	snprintf(why, sizeof(why), "replaced by a new session [%llu %s]",
+		 (unsigned long long)log->id, log->peer);
+	kern_drop_endpoint(r, name, AZCONNECT_LINK_DOWN_REASON_REPLACED, why);
 	azc_prefix_addr(&r->k.p64, azc_sess_info(sess)->peer_iid, &addr);
 	ret = azc_handoff(&r->k.nl, r->k.ifindex, sess, tls, unread,
 			  unread_len, &addr, &l->link_id, err, sizeof(err));
 	if (ret) {
-		link_log(l, "%s: %s", r->cfg.device, err);
-		link_log(l, "endpoint '%s' dropped: the kernel did not take its connection",
-			 azc_sess_info(sess)->peer_name);
+		link_log_end(l, "%s: %s", r->cfg.device, err);
+		link_log_end(l, "endpoint '%s' dropped: the kernel did not take its connection",
+			     name);
 		free(l);
 		return ret;
 	}
@@ -297,12 +372,13 @@ static void on_del(void *ctx, const struct azc_link_info *i)
 	if (!l)
 		return;
 	if (!l->deleting && azc_sess_error(l->sess))
-		link_log(l, "endpoint '%s': %s", azc_sess_info(l->sess)->peer_name,
-			 azc_sess_error(l->sess)->msg);
+		link_log_end(l, "endpoint '%s': %s",
+			     azc_sess_info(l->sess)->peer_name,
+			     azc_sess_error(l->sess)->msg);
 	azc_link_format_down(i, why, sizeof(why));
 	azc_link_format_counters(i, " ", counters, sizeof(counters));
-	link_log(l, "link %u of endpoint '%s' down: %s; %s", l->link_id,
-		 azc_sess_info(l->sess)->peer_name, why, counters);
+	link_log_end(l, "link %u of endpoint '%s' down: %s; %s", l->link_id,
+		     azc_sess_info(l->sess)->peer_name, why, counters);
 	link_free(l);
 }
 
@@ -320,8 +396,8 @@ static void kern_resync(struct relayd *r)
 		for (i = 0; i < list.n && list.links[i].id != l->link_id; i++)
 			;
 		if (i == list.n) {
-			link_log(l, "link %u is gone (its notification was lost)",
-				 l->link_id);
+			link_log_end(l, "link %u is gone (its notification was lost)",
+				     l->link_id);
 			link_free(l);
 		}
 	}
@@ -345,10 +421,82 @@ void kern_nl_event(struct relayd *r)
 	}
 }
 
+/*
+ * The relay device went away under the relay: deleted, or with the module
+ * unloaded. Its links went with it; so do their sessions, the sockets
+ * bound to it and the listeners, since no new session could be carried.
+ */
+static void kern_lost(struct relayd *r)
+{
+	bool unloaded = !azc_module_live();
+
+	relayd_log("device %s is gone (%s): not accepting sessions until %s",
+		   r->cfg.device, unloaded ? "the azconnect module was unloaded" :
+		   "it was deleted", unloaded ?
+		   "the module is loaded again" : "it is made again");
+	while (r->k.links) {
+		link_log_end(r->k.links, "link %u of endpoint '%s' is gone with the device",
+			     r->k.links->link_id,
+			     azc_sess_info(r->k.links->sess)->peer_name);
+		link_free(r->k.links);
+	}
+	radv_close(r);
+	azc_nl_close(&r->k.nl);
+	r->k.nlfd = -1;
+	r->k.on = false;
+	r->k.lost = true;
+	relayd_accepting(r, false);
+}
+
+/* The module is there (again): the device is made anew, as at start. */
+static void kern_recover(struct relayd *r)
+{
+	char err[AZC_RTDEV_ERR_LEN];
+
+	if (!azc_module_live())
+		return;
+	if (azc_rtdev_ensure(r->cfg.device, AZCONNECT_DEV_MODE_RELAY,
+			     &r->k.ifindex, err, sizeof(err))) {
+		if (!r->k.recover_logged)
+			relayd_log("device %s: %s", r->cfg.device, err);
+		r->k.recover_logged = true;
+		return;
+	}
+	if (kern_open(r)) {
+		r->k.recover_logged = true;
+		radv_close(r);
+		azc_nl_close(&r->k.nl);
+		r->k.nlfd = -1;
+		r->k.on = false;
+		return;
+	}
+	r->k.lost = false;
+	r->k.recover_logged = false;
+	relayd_log("kernel data path back on %s: accepting sessions again",
+		   r->cfg.device);
+	relayd_accepting(r, true);
+}
+
+/* Once a second: is the device still there (or back)? */
+static void kern_check(struct relayd *r, int64_t now)
+{
+	char name[IF_NAMESIZE];
+
+	r->k.next_check = now + RELAYD_KERN_CHECK_MS;
+	if (r->k.lost)
+		kern_recover(r);
+	else if (!if_indextoname(r->k.ifindex, name) ||
+		 strcmp(name, r->cfg.device))
+		kern_lost(r);
+}
+
 int64_t kern_deadline(const struct relayd *r)
 {
 	const struct rlink *l;
 	int64_t best = r->k.on ? r->k.next_ra : -1, d;
+
+	if ((r->k.on || r->k.lost) && (best < 0 || r->k.next_check < best))
+		best = r->k.next_check;
 
 	for (l = r->k.links; l; l = l->next) {
 		d = l->deleting ? -1 : azc_sess_next_deadline(l->sess);
@@ -363,6 +511,8 @@ void kern_timers(struct relayd *r, int64_t now)
 	struct rlink *l, *next;
 	int64_t d;
 
+	if ((r->k.on || r->k.lost) && now >= r->k.next_check)
+		kern_check(r, now);
 	if (!r->k.on)
 		return;
 	if (now >= r->k.next_ra)

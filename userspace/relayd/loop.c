@@ -118,26 +118,86 @@ static int open_signals(struct relayd *r)
 	return epoll_ctl(r->epfd, EPOLL_CTL_ADD, r->sigfd, &ev) ? -errno : 0;
 }
 
+void relayd_revoke(struct relayd *r, const char *name, const char *why)
+{
+	relayd_log("endpoint '%s' revoked: %s", name, why);
+	conn_revoke(r, name, why);
+	kern_revoke(r, name, why);
+}
+
+/*
+ * Sessions of endpoints that @nc no longer lets in (removed, or another
+ * token) end at once: what was revoked must not keep a live session.
+ */
+static void revoke_changed(struct relayd *r, const struct azc_relay_cfg *nc)
+{
+	const struct azc_relay_endpoint *old, *now;
+	size_t i;
+
+	for (i = 0; i < r->cfg.n_ep; i++) {
+		old = &r->cfg.ep[i];
+		now = azc_relay_cfg_find(nc, old->name);
+		if (now && !strcmp(now->token, old->token))
+			continue;
+		relayd_revoke(r, old->name, now ? "its token changed" :
+			      "it is no longer in the configuration");
+	}
+}
+
+/* A CA-issued certificate and key, read again; the old ones on failure. */
+static void reload_cert(struct relayd *r, const struct azc_relay_cfg *nc)
+{
+	struct azc_tls_server_opts to = {
+		.cert_file = nc->cert, .key_file = nc->key,
+		.state_dir = r->cfg.state_dir,
+	};
+	char err[AZC_TLS_ERR_LEN];
+	struct azc_tls_ctx *tls;
+
+	if (!nc->cert[0])
+		return;
+	tls = azc_tls_ctx_server(&to, err, sizeof(err));
+	if (!tls) {
+		relayd_log("SIGHUP: certificate %s not loaded, the old one stays: %s",
+			   nc->cert, err);
+		return;
+	}
+	/* Handshakes under way keep the old one until they end. */
+	azc_tls_ctx_free(r->tls);
+	r->tls = tls;
+	relayd_log("SIGHUP: certificate %s loaded, fingerprint %s", nc->cert,
+		   azc_tls_ctx_fingerprint(r->tls));
+}
+
 static void reload(struct relayd *r)
 {
 	struct azc_relay_cfg nc;
 	char err[AZC_CFG_ERR_LEN];
 
 	azc_relay_cfg_init(&nc);
-	if (azc_relay_cfg_load(&nc, r->config_path, err, sizeof(err))) {
+	if (azc_relay_cfg_load(&nc, r->config_path, err, sizeof(err)) ||
+	    relayd_check_limits(&nc, err, sizeof(err))) {
 		relayd_log("SIGHUP: %s not loaded, accounts unchanged: %s",
 			   r->config_path, err);
 		azc_relay_cfg_free(&nc);
 		return;
 	}
-	/* Accounts and limits; listeners and certificate stay. */
+	relayd_log_warnings(&nc);
+	revoke_changed(r, &nc);
+	reload_cert(r, &nc);
+	/* Accounts, limits and the certificate; listeners stay. */
 	azc_relay_cfg_free(&r->cfg);
 	r->cfg.ep = nc.ep;
 	r->cfg.n_ep = nc.n_ep;
+	memcpy(r->cfg.cert, nc.cert, sizeof(nc.cert));
+	memcpy(r->cfg.key, nc.key, sizeof(nc.key));
 	r->cfg.max_sessions = nc.max_sessions;
 	r->cfg.handshake_rate = nc.handshake_rate;
 	r->cfg.handshake_burst = nc.handshake_burst;
+	r->cfg.source_prefix_v4 = nc.source_prefix_v4;
+	r->cfg.source_prefix_v6 = nc.source_prefix_v6;
 	r->cfg.tls_timeout_ms = nc.tls_timeout_ms;
+	r->cfg.auth_timeout_ms = nc.auth_timeout_ms;
 	r->cfg.negotiation_ms = nc.negotiation_ms;
 	r->cfg.echo_ms = nc.echo_ms;
 	r->cfg.echo_retries = nc.echo_retries;
@@ -186,6 +246,8 @@ static int wait_ms(struct relayd *r, int64_t now)
 	}
 	if (r->stopping && (best < 0 || r->stop_deadline < best))
 		best = r->stop_deadline;
+	if (r->accept_resume && (best < 0 || r->accept_resume < best))
+		best = r->accept_resume;
 	if (azc_nl_has_events(&r->k.nl))
 		best = now;
 	if (best < 0)
@@ -193,13 +255,54 @@ static int wait_ms(struct relayd *r, int64_t now)
 	return best <= now ? 0 : (int)(best - now > 60000 ? 60000 : best - now);
 }
 
+static void listeners_want(struct relayd *r, uint32_t events)
+{
+	struct epoll_event ev = { .events = events };
+	size_t i;
+
+	for (i = 0; i < r->n_lfd; i++) {
+		ev.data.ptr = &r->lfd[i];
+		epoll_ctl(r->epfd, EPOLL_CTL_MOD, r->lfd[i], &ev);
+	}
+}
+
+/*
+ * accept() failed for want of descriptors or memory: the listeners rest
+ * RELAYD_ACCEPT_PAUSE_MS instead of waking the loop again at once (the
+ * connection waits in the queue, so a level-triggered listener would
+ * spin). Said once per episode.
+ */
+void relayd_pause_accept(struct relayd *r, int err)
+{
+	if (r->accept_resume)
+		return;
+	r->accept_resume = azc_now_ms() + RELAYD_ACCEPT_PAUSE_MS;
+	listeners_want(r, 0);
+	if (!r->accept_pauses++)
+		relayd_log("cannot accept connections: %s; pausing the listeners %d ms at a time",
+			   strerror(err), RELAYD_ACCEPT_PAUSE_MS);
+}
+
+void relayd_accepting(struct relayd *r, bool on)
+{
+	if (!on || !r->accept_resume)
+		listeners_want(r, on ? EPOLLIN : 0);
+}
+
 static void run_timers(struct relayd *r)
 {
 	int64_t now = azc_now_ms(), d;
 	struct conn *c, *next;
 
+	if (r->accept_resume && now >= r->accept_resume) {
+		r->accept_resume = 0;
+		if (!r->k.lost)
+			listeners_want(r, EPOLLIN);
+	}
 	for (c = r->conns; c; c = next) {
 		next = conn_next(c);
+		if (conn_dead(c))
+			continue;
 		d = conn_deadline(c);
 		if (d >= 0 && d <= now)
 			conn_timer(r, c, now);
@@ -225,6 +328,10 @@ static void dispatch(struct relayd *r, struct epoll_event *ev)
 	}
 	if (p == &r->k.rafd) {
 		kern_ra_event(r);
+		return;
+	}
+	if (p == &r->ctlfd) {
+		control_event(r);
 		return;
 	}
 	conn_event(r, p, ev->events);

@@ -13,12 +13,16 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <syslog.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+
 #include "relayd.h"
 
-static bool use_syslog;
 
 static void usage(FILE *f)
 {
@@ -37,11 +41,14 @@ static void usage(FILE *f)
 		"                        (default: the config's state_dir, else %s)\n"
 		"  -d, --device NAME     the relay device, created when missing\n"
 		"                        (default: the config's device, else %s)\n"
+		"      --control PATH    the control socket (default: the config's\n"
+		"                        control, else %s)\n"
 		"  -f, --foreground      stay in the foreground (the default; a service\n"
 		"                        manager runs it; the daemon never forks)\n"
 		"      --syslog          log to syslog as well as to stderr\n"
 		"  -t, --check           check the configuration, print the certificate\n"
 		"                        fingerprint and exit\n"
+		"      --gen-token       print a new random token (256 bits) and exit\n"
 		"  -h, --help            this help\n"
 		"  -V, --version         print the version\n"
 		"\n"
@@ -50,11 +57,19 @@ static void usage(FILE *f)
 		"  cert = FILE           certificate (PEM); with key. Without both, a\n"
 		"  key = FILE            self-signed pair is kept in the state dir\n"
 		"  state_dir = DIR       state directory\n"
-		"  max_sessions = N      concurrent connections (1024)\n"
+		"  cert_names = NAMES    the self-signed certificate's DNS names and\n"
+		"                        addresses, blank-separated (default: the\n"
+		"                        host name, else \"azconnect-relay\")\n"
+		"  max_sessions = N      concurrent sessions (1024); when full, the\n"
+		"                        oldest unauthenticated connection goes first\n"
 		"  handshake_rate = N    new connections per second per source\n"
-		"                        address (10)\n"
+		"                        prefix (10)\n"
 		"  handshake_burst = N   ... with this burst (20)\n"
+		"  source_prefix_v4 = N  what counts as one source: an IPv4 /N (32)\n"
+		"  source_prefix_v6 = N  ... an IPv6 /N (64)\n"
 		"  tls_timeout = S       TLS handshake deadline, seconds (10)\n"
+		"  auth_timeout = S      from the connection to the endpoint's\n"
+		"                        authentication, seconds, whatever the stage (30)\n"
 		"  negotiation_timeout = S  SSTP/PPP negotiation deadline (60)\n"
 		"  device = NAME         the relay's azconnect device (%s)\n"
 		"  prefix = PREFIX       the private network: a /48 (its subnet\n"
@@ -66,6 +81,8 @@ static void usage(FILE *f)
 		"                        between unanswered ones, seconds (60)\n"
 		"  echo_retries = N      unanswered ECHO_REQUESTs before a session\n"
 		"                        counts as dead and is dropped (5)\n"
+		"  control = PATH        the control socket, for 'azconnectctl relay'\n"
+		"                        (%s)\n"
 		"  [endpoint NAME]       one section per endpoint:\n"
 		"  token = SECRET        its token (the PPP secret), required\n"
 		"  group = GROUP         its group (informational for now)\n"
@@ -80,20 +97,7 @@ static void usage(FILE *f)
 		"device; endpoints learn the overlay prefix from its router\n"
 		"advertisements. Without it, sessions carry no packets.\n",
 		AZC_RELAY_CONF, AZC_RELAY_STATE_DIR, AZC_RELAY_DEVICE,
-		AZC_RELAY_DEVICE);
-}
-
-void relayd_log(const char *fmt, ...)
-{
-	char msg[768];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "azconnect-relayd: %s\n", msg);
-	if (use_syslog)
-		syslog(LOG_INFO, "%s", msg);
+		AZC_RELAY_CONTROL, AZC_RELAY_DEVICE, AZC_RELAY_CONTROL);
 }
 
 struct opts {
@@ -101,8 +105,34 @@ struct opts {
 	size_t n_listen;
 	const char *state_dir;
 	const char *device;
+	const char *control;
 	bool check;
 };
+
+/* 32 random bytes, base64url without padding: 43 characters. */
+static int gen_token(void)
+{
+	unsigned char raw[32], b64[48];
+	int n, i;
+
+	if (RAND_bytes(raw, sizeof(raw)) != 1) {
+		fprintf(stderr, "azconnect-relayd: no random bytes\n");
+		return 1;
+	}
+	n = EVP_EncodeBlock(b64, raw, sizeof(raw));
+	OPENSSL_cleanse(raw, sizeof(raw));
+	for (i = 0; i < n; i++) {
+		if (b64[i] == '+')
+			b64[i] = '-';
+		else if (b64[i] == '/')
+			b64[i] = '_';
+		else if (b64[i] == '=')
+			b64[i] = '\0';
+	}
+	printf("%s\n", b64);
+	OPENSSL_cleanse(b64, sizeof(b64));
+	return 0;
+}
 
 static int parse_args(int argc, char **argv, struct relayd *r,
 		      struct opts *o)
@@ -115,6 +145,8 @@ static int parse_args(int argc, char **argv, struct relayd *r,
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "syslog", no_argument, NULL, 'S' },
 		{ "check", no_argument, NULL, 't' },
+		{ "gen-token", no_argument, NULL, 'G' },
+		{ "control", required_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -143,10 +175,15 @@ static int parse_args(int argc, char **argv, struct relayd *r,
 		case 'f':
 			break;
 		case 'S':
-			use_syslog = true;
+			relayd_use_syslog = true;
 			break;
 		case 't':
 			o->check = true;
+			break;
+		case 'G':
+			return gen_token();
+		case 'C':
+			o->control = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -169,11 +206,15 @@ static int parse_args(int argc, char **argv, struct relayd *r,
 
 static int setup(struct relayd *r, struct opts *o)
 {
+	char names_buf[AZC_CFG_PATH_MAX], *tok, *save = NULL;
+	const char *names[RELAYD_MAX_CERT_NAMES];
 	struct azc_tls_server_opts to = { 0 };
+	size_t n_names = 0;
 	uint8_t salt[AZC_IID_SALT_LEN];
 	char err[AZC_TLS_ERR_LEN];
 
-	if (azc_relay_cfg_load(&r->cfg, r->config_path, err, sizeof(err))) {
+	if (azc_relay_cfg_load(&r->cfg, r->config_path, err, sizeof(err)) ||
+	    relayd_check_limits(&r->cfg, err, sizeof(err))) {
 		fprintf(stderr, "azconnect-relayd: %s\n", err);
 		return 1;
 	}
@@ -187,9 +228,24 @@ static int setup(struct relayd *r, struct opts *o)
 	}
 	if (o->device)
 		strcpy(r->cfg.device, o->device);
+	if (o->control && strlen(o->control) >= sizeof(r->cfg.control)) {
+		fprintf(stderr, "azconnect-relayd: --control %s: too long\n",
+			o->control);
+		return 1;
+	}
+	if (o->control)
+		strcpy(r->cfg.control, o->control);
 	to.cert_file = r->cfg.cert[0] ? r->cfg.cert : NULL;
 	to.key_file = r->cfg.key[0] ? r->cfg.key : NULL;
 	to.state_dir = r->cfg.state_dir;
+	/* cert_names: blank-separated, into names[] (pointers into a copy) */
+	snprintf(names_buf, sizeof(names_buf), "%s", r->cfg.cert_names);
+	for (tok = strtok_r(names_buf, " \t,", &save);
+	     tok && n_names < RELAYD_MAX_CERT_NAMES;
+	     tok = strtok_r(NULL, " \t,", &save))
+		names[n_names++] = tok;
+	to.names = names;
+	to.n_names = n_names;
 	r->tls = azc_tls_ctx_server(&to, err, sizeof(err));
 	if (!r->tls) {
 		fprintf(stderr, "azconnect-relayd: %s\n", err);
@@ -200,9 +256,40 @@ static int setup(struct relayd *r, struct opts *o)
 		return 1;
 	}
 	azc_iid_init(&r->iids, salt);
+	relayd_log_warnings(&r->cfg);
 	relayd_log("certificate fingerprint %s",
 		   azc_tls_ctx_fingerprint(r->tls));
 	relayd_log("%zu endpoints from %s", r->cfg.n_ep, r->config_path);
+	return 0;
+}
+
+int relayd_check_limits(const struct azc_relay_cfg *c, char *err,
+			size_t errlen)
+{
+	rlim_t need = (rlim_t)c->max_sessions + RELAYD_FD_RESERVE;
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl)) {
+		snprintf(err, errlen, "RLIMIT_NOFILE: %s", strerror(errno));
+		return -errno;
+	}
+	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur >= need)
+		return 0;
+	if (rl.rlim_cur == RLIM_INFINITY)
+		return 0;
+	if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < need) {
+		snprintf(err, errlen,
+			 "max_sessions %u needs %llu file descriptors, but the limit is %llu (ulimit -Hn): lower max_sessions or raise the limit (LimitNOFILE= in a systemd unit)",
+			 c->max_sessions, (unsigned long long)need,
+			 (unsigned long long)rl.rlim_max);
+		return -EMFILE;
+	}
+	rl.rlim_cur = need;
+	if (setrlimit(RLIMIT_NOFILE, &rl)) {
+		snprintf(err, errlen, "RLIMIT_NOFILE to %llu: %s",
+			 (unsigned long long)need, strerror(errno));
+		return -errno;
+	}
 	return 0;
 }
 
@@ -212,10 +299,12 @@ static int start(struct relayd *r, struct opts *o)
 
 	r->epfd = epoll_create1(EPOLL_CLOEXEC);
 	r->rl = calloc(RELAYD_RL_SLOTS, sizeof(*r->rl));
-	if (r->epfd < 0 || !r->rl)
+	if (r->epfd < 0 || !r->rl || relayd_rl_init(r))
 		return 1;
 	if (kern_setup(r))
 		return 1;
+	/* Without it the relay still serves; "azconnectctl relay" says why. */
+	control_open(r);
 	if (!o->n_listen)
 		o->listen[o->n_listen++] = "[::]:443";
 	for (i = 0; i < o->n_listen; i++) {
@@ -236,7 +325,9 @@ static void cleanup(struct relayd *r)
 		close(r->epfd);
 	if (r->sigfd >= 0)
 		close(r->sigfd);
+	control_close(r);
 	free(r->rl);
+	relayd_rl_free(r);
 	kern_free(r);
 	azc_iid_free(&r->iids);
 	azc_tls_ctx_free(r->tls);
@@ -246,7 +337,8 @@ static void cleanup(struct relayd *r)
 int main(int argc, char **argv)
 {
 	struct relayd r = { .config_path = AZC_RELAY_CONF, .epfd = -1,
-			    .sigfd = -1, .k = { .nlfd = -1, .rafd = -1 } };
+			    .sigfd = -1, .ctlfd = -1,
+			    .k = { .nlfd = -1, .rafd = -1 } };
 	struct opts o = { 0 };
 	int ret;
 
@@ -254,7 +346,7 @@ int main(int argc, char **argv)
 	ret = parse_args(argc, argv, &r, &o);
 	if (ret >= 0)
 		return ret;
-	if (use_syslog)
+	if (relayd_use_syslog)
 		openlog("azconnect-relayd", LOG_PID, LOG_DAEMON);
 	ret = setup(&r, &o);
 	if (!ret && o.check)

@@ -82,6 +82,33 @@ static uint32_t radv_mtu(struct relayd *r)
 	return ioctl(r->k.rafd, SIOCGIFMTU, &ifr) ? 0 : (uint32_t)ifr.ifr_mtu;
 }
 
+/*
+ * RFC 4861 6.2.6: all-nodes RAs no closer than MIN_DELAY_BETWEEN_RAS, so a
+ * relay never answers a flood of solicitations, or of links coming up, with
+ * a flood copied to every link: an RA due sooner goes at the earliest time
+ * allowed. Solicited unicast RAs, 1:1, have a budget per second.
+ */
+void radv_multicast(struct relayd *r)
+{
+	int64_t now = azc_now_ms(), at = r->k.last_mcast_ra + RELAYD_RA_MIN_DELAY_MS;
+
+	if (!r->k.last_mcast_ra || now >= at)
+		radv_send(r, NULL);
+	else if (r->k.next_ra > at)
+		r->k.next_ra = at;
+}
+
+static bool radv_unicast_allowed(struct relayd *r)
+{
+	int64_t now = azc_now_ms();
+
+	if (now - r->k.ucast_window >= 1000) {
+		r->k.ucast_window = now;
+		r->k.ucast_sent = 0;
+	}
+	return r->k.ucast_sent++ < RELAYD_RA_UNICAST_PER_S;
+}
+
 void radv_send(struct relayd *r, const struct sockaddr_in6 *to)
 {
 	struct azc_ra_params p = {
@@ -101,7 +128,8 @@ void radv_send(struct relayd *r, const struct sockaddr_in6 *to)
 	if (!to) {
 		inet_pton(AF_INET6, "ff02::1", &all.sin6_addr);
 		to = &all;
-		r->k.next_ra = azc_now_ms() + AZC_RA_INTERVAL_MS;
+		r->k.last_mcast_ra = azc_now_ms();
+		r->k.next_ra = r->k.last_mcast_ra + AZC_RA_INTERVAL_MS;
 	}
 	if (n > 0 && sendto(r->k.rafd, buf, (size_t)n, 0,
 			    (const struct sockaddr *)to, sizeof(*to)) < 0) {
@@ -151,8 +179,10 @@ void kern_ra_event(struct relayd *r)
 			continue;
 		/* RFC 4861 6.2.6: unicast to the solicitor's address */
 		from.sin6_scope_id = r->k.ifindex;
-		radv_send(r, IN6_IS_ADDR_UNSPECIFIED(&from.sin6_addr) ?
-			  NULL : &from);
+		if (IN6_IS_ADDR_UNSPECIFIED(&from.sin6_addr))
+			radv_multicast(r);
+		else if (radv_unicast_allowed(r))
+			radv_send(r, &from);
 	}
 }
 

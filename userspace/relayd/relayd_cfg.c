@@ -6,6 +6,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,7 +27,10 @@ void azc_relay_cfg_init(struct azc_relay_cfg *c)
 	c->max_sessions = 1024;
 	c->handshake_rate = 10;
 	c->handshake_burst = 20;
+	c->source_prefix_v4 = 32;
+	c->source_prefix_v6 = 64;
 	c->tls_timeout_ms = 10000;
+	c->auth_timeout_ms = 30000;
 }
 
 void azc_relay_cfg_free(struct azc_relay_cfg *c)
@@ -115,6 +119,8 @@ static int relay_kv(void *ctx, const char *section, const char *key,
 		"cert", "key", "state_dir", "max_sessions", "handshake_rate",
 		"handshake_burst", "tls_timeout", "negotiation_timeout",
 		"device", "prefix", "subnet_id", "echo_interval", "echo_retries",
+		"source_prefix_v4", "source_prefix_v6", "auth_timeout",
+		"control", "cert_names",
 	};
 	struct relay_parse *p = ctx;
 	struct azc_relay_cfg *c = p->c;
@@ -162,9 +168,24 @@ static int relay_kv(void *ctx, const char *section, const char *key,
 		return azc_cfg_set_uint(&c->subnet_id, key, v, 0, 65535, err, errlen);
 	case 11:
 		return azc_cfg_set_seconds(&c->echo_ms, key, v, err, errlen);
-	default:
+	case 12:
 		return azc_cfg_set_uint(&c->echo_retries, key, v, 1,
 				AZC_CFG_ECHO_RETRIES_MAX, err, errlen);
+	case 13:
+		return azc_cfg_set_uint(&c->source_prefix_v4, key, v, 1, 32, err,
+					errlen);
+	case 14:
+		return azc_cfg_set_uint(&c->source_prefix_v6, key, v, 1, 128, err,
+					errlen);
+	case 15:
+		return azc_cfg_set_seconds(&c->auth_timeout_ms, key, v, err,
+					   errlen);
+	case 16:
+		return azc_cfg_set_str(c->control, sizeof(c->control), key, v,
+				       err, errlen);
+	default:
+		return azc_cfg_set_str(c->cert_names, sizeof(c->cert_names), key,
+				       v, err, errlen);
 	}
 }
 
@@ -201,11 +222,49 @@ int azc_relay_cfg_parse(struct azc_relay_cfg *c, const char *text,
 	return ret ? ret : relay_check(c, fname, err, errlen);
 }
 
+/* A line for the caller to log; the first ones when there are many. */
+static void relay_warn(struct azc_relay_cfg *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void relay_warn(struct azc_relay_cfg *c, const char *fmt, ...)
+{
+	size_t n = strlen(c->warnings);
+	va_list ap;
+
+	if (n + 2 >= sizeof(c->warnings))
+		return;
+	if (n)
+		c->warnings[n++] = '\n';
+	va_start(ap, fmt);
+	vsnprintf(c->warnings + n, sizeof(c->warnings) - n, fmt, ap);
+	va_end(ap);
+}
+
 int azc_relay_cfg_load(struct azc_relay_cfg *c, const char *path,
 		       char *err, size_t errlen)
 {
 	struct relay_parse p = { .c = c };
-	int ret = azc_cfg_parse_file(path, &relay_ops, &p, err, errlen);
+	unsigned int bits;
+	size_t i;
+	int ret;
 
-	return ret ? ret : relay_check(c, path, err, errlen);
+	c->warnings[0] = '\0';
+	ret = azc_cfg_parse_file(path, &relay_ops, &p, err, errlen);
+	if (!ret)
+		ret = relay_check(c, path, err, errlen);
+	if (!ret && c->n_ep) {
+		/* The endpoints' tokens: only the relay's owner may read them. */
+		ret = azc_cfg_secret_mode(path, err, errlen);
+		if (ret == 1) {
+			relay_warn(c, "%s", err);
+			ret = 0;
+		}
+	}
+	for (i = 0; !ret && i < c->n_ep; i++) {
+		bits = azc_cfg_token_bits(c->ep[i].token);
+		if (bits < AZC_CFG_TOKEN_MIN_BITS)
+			relay_warn(c, "warning: endpoint '%s': its token is weak (about %u bits, fewer than %u): make one with azconnect-relayd --gen-token",
+				   c->ep[i].name, bits, AZC_CFG_TOKEN_MIN_BITS);
+	}
+	return ret;
 }

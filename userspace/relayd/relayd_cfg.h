@@ -20,17 +20,24 @@ struct azc_relay_cfg {
 	char key[AZC_CFG_PATH_MAX];
 	char state_dir[AZC_CFG_PATH_MAX];
 	unsigned int max_sessions;	/* default 1024 */
-	unsigned int handshake_rate;	/* per source address, per s; 10 */
+	unsigned int handshake_rate;	/* per source prefix, per s; 10 */
 	unsigned int handshake_burst;	/* 20 */
+	unsigned int source_prefix_v4;	/* the source prefix: 32 */
+	unsigned int source_prefix_v6;	/* 64 */
 	unsigned int tls_timeout_ms;	/* 10000 */
+	unsigned int auth_timeout_ms;	/* accept to authenticated: 30000 */
 	unsigned int negotiation_ms;	/* 0: the engine's 60 s */
 	char device[AZC_CFG_DEV_MAX];	/* the relay device; "azc-relay" */
 	char prefix[AZC_CFG_PREFIX_MAX];	/* "": the state dir's ULA */
 	unsigned int subnet_id;		/* the overlay /64 in a /48; 0 */
 	unsigned int echo_ms;		/* SSTP keepalive; 0: the engine's */
 	unsigned int echo_retries;	/* 0: the engine's */
+	char control[AZC_CFG_PATH_MAX];	/* control socket; "": default */
+	char cert_names[AZC_CFG_PATH_MAX];	/* self-signed SANs, blank-separated */
 	struct azc_relay_endpoint *ep;
 	size_t n_ep;
+	/* What load found worth saying, a line each: file mode, weak tokens */
+	char warnings[2048];
 };
 
 #define AZC_RELAY_CONF		"/etc/azconnect/relayd.conf"
@@ -41,6 +48,10 @@ void azc_relay_cfg_init(struct azc_relay_cfg *c);
 void azc_relay_cfg_free(struct azc_relay_cfg *c);
 int azc_relay_cfg_parse(struct azc_relay_cfg *c, const char *text,
 			const char *fname, char *err, size_t errlen);
+/*
+ * Reads @path: refused when other users may read it (it holds tokens);
+ * its group may, and weak tokens, go to c->warnings.
+ */
 int azc_relay_cfg_load(struct azc_relay_cfg *c, const char *path,
 		       char *err, size_t errlen);
 const struct azc_relay_endpoint *

@@ -95,7 +95,7 @@ static int azc_ula_create(const char *path, struct in6_addr *p48)
 		return -EIO;
 	azc_prefix_format(p48, 48, buf, sizeof(buf));
 	strcat(buf, "\n");
-	return azc_state_create(path, buf, strlen(buf), 0644);
+	return azc_state_write(path, buf, strlen(buf), 0644, false);
 }
 
 int azc_ula_load(const char *dir, struct in6_addr *p48, char *err,

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Helpers every part of the user-space code uses (see util.h). */
 
+#include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 #include "util.h"
@@ -14,7 +16,8 @@ int64_t azc_now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-void azc_escape(const void *in, size_t len, char *out, size_t size)
+static void escape(const void *in, size_t len, char *out, size_t size,
+		   bool backslash)
 {
 	const unsigned char *p = in;
 	size_t i, o = 0;
@@ -22,7 +25,7 @@ void azc_escape(const void *in, size_t len, char *out, size_t size)
 	if (!size)
 		return;
 	for (i = 0; i < len && o + 1 < size; i++) {
-		if (p[i] >= 0x20 && p[i] < 0x7f && p[i] != '\\') {
+		if (p[i] >= 0x20 && p[i] < 0x7f && (p[i] != '\\' || !backslash)) {
 			out[o++] = (char)p[i];
 			continue;
 		}
@@ -32,6 +35,16 @@ void azc_escape(const void *in, size_t len, char *out, size_t size)
 		o += 4;
 	}
 	out[o] = '\0';
+}
+
+void azc_escape(const void *in, size_t len, char *out, size_t size)
+{
+	escape(in, len, out, size, true);
+}
+
+void azc_escape_line(const char *in, char *out, size_t size)
+{
+	escape(in, strlen(in), out, size, false);
 }
 
 void azc_iid_format(const uint8_t iid[8], char *buf, size_t size)

@@ -21,8 +21,14 @@ int64_t azc_now_ms(void);
  * printable ASCII as is, anything else (control characters, newlines,
  * bytes over 0x7e) as \xNN, so that a peer can neither forge log lines
  * nor hide text. Truncated to fit, never in the middle of an escape.
+ * A backslash is escaped too (\x5c), so the result reads back exactly.
  */
 void azc_escape(const void *in, size_t len, char *out, size_t size);
+/*
+ * The same for a whole log line, except backslashes: the line may hold
+ * text escaped already, which must not be escaped twice.
+ */
+void azc_escape_line(const char *in, char *out, size_t size);
 
 /* "xxxx:xxxx:xxxx:xxxx" and its NUL */
 #define AZC_IID_STRLEN		20

@@ -7,10 +7,12 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -246,4 +248,55 @@ int azc_cfg_set_seconds(unsigned int *ms, const char *key, const char *v,
 		return -EINVAL;
 	*ms = s * 1000;
 	return 0;
+}
+
+int azc_cfg_secret_mode(const char *path, char *err, size_t errlen)
+{
+	struct stat st;
+
+	if (stat(path, &st)) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -errno;
+	}
+	if (st.st_mode & (S_IROTH | S_IWOTH)) {
+		snprintf(err, errlen,
+			 "%s holds secrets and every user of this machine may %s it (mode %04o): chmod 600 %s",
+			 path, st.st_mode & S_IROTH ? "read" : "change",
+			 (unsigned int)(st.st_mode & 07777), path);
+		return -EPERM;
+	}
+	if (st.st_mode & (S_IRGRP | S_IWGRP)) {
+		snprintf(err, errlen,
+			 "warning: %s holds secrets and its group may %s it (mode %04o): chmod 600 %s",
+			 path, st.st_mode & S_IRGRP ? "read" : "change",
+			 (unsigned int)(st.st_mode & 07777), path);
+		return 1;
+	}
+	return 0;
+}
+
+unsigned int azc_cfg_token_bits(const char *token)
+{
+	bool lower = false, upper = false, digit = false, other = false;
+	unsigned int pool, k = 0, log2_100;
+	const char *p;
+
+	for (p = token; *p; p++) {
+		if (*p >= 'a' && *p <= 'z')
+			lower = true;
+		else if (*p >= 'A' && *p <= 'Z')
+			upper = true;
+		else if (*p >= '0' && *p <= '9')
+			digit = true;
+		else
+			other = true;
+	}
+	pool = 26 * lower + 26 * upper + 10 * digit + 33 * other;
+	if (pool < 2)
+		return 0;
+	/* log2(pool) in hundredths: k + log2(1 + f) ~ k + f, a bit less */
+	while (pool >> (k + 1))
+		k++;
+	log2_100 = k * 100 + ((pool - (1u << k)) * 100 >> k);
+	return (unsigned int)(strlen(token) * log2_100 / 100);
 }

@@ -26,6 +26,9 @@
 #define AZC_CFG_DEV_MAX		16	/* IFNAMSIZ */
 #define AZC_CFG_PREFIX_MAX	64
 
+/* The relay's control socket: the relay listens, azconnectctl relay asks */
+#define AZC_RELAY_CONTROL	"/run/azconnect-relayd/control"
+
 /*
  * The generic parser: calls @kv for every "key = value" with the current
  * section ("" before any, else the text between the brackets) and @sect
@@ -60,6 +63,21 @@ int azc_cfg_set_seconds(unsigned int *ms, const char *key, const char *v,
 /* A key given twice in one section: @bit already in *@seen. */
 int azc_cfg_dup_check(unsigned int *seen, unsigned int bit, const char *key,
 		      char *err, size_t errlen);
+
+/*
+ * A file that holds secrets (tokens): -EPERM when other users may read or
+ * change it, 1 with a warning in @err when its group may, 0 when only its
+ * owner may (as wg-quick judges its files); -errno when it cannot be read.
+ */
+int azc_cfg_secret_mode(const char *path, char *err, size_t errlen);
+
+/*
+ * A rough estimate of a token's strength in bits: its length times log2
+ * of the classes of characters it uses (lower case, upper case, digits,
+ * others). Tokens under AZC_CFG_TOKEN_MIN_BITS deserve a warning.
+ */
+unsigned int azc_cfg_token_bits(const char *token);
+#define AZC_CFG_TOKEN_MIN_BITS	128
 
 /* SSTP keepalive: unanswered ECHO_REQUESTs before the peer counts as dead. */
 #define AZC_CFG_ECHO_RETRIES_MAX	100

@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Small files kept in a daemon's state directory (the relay's IID salt,
- * its ULA prefix): made once, on first start, and read ever after.
+ * its ULA prefix, its self-signed certificate and key): made on first
+ * start and read ever after, written so that a crash never leaves a part.
  */
 
 #ifndef AZC_STATEFILE_H
 #define AZC_STATEFILE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -18,11 +20,13 @@ int azc_state_path(const char *dir, const char *name, char *path,
 		   size_t size, char *err, size_t errlen);
 
 /*
- * Creates @path with @mode and the @len bytes of @buf; never replaces a
- * file, and removes what it wrote on failure. 0 or -errno (-EEXIST when
- * the file exists).
+ * Writes the @len bytes of @buf to @path with @mode, atomically: through a
+ * temporary file in the same directory, synced, then moved into place and
+ * the directory synced, so that a crash leaves the old file or the new one
+ * whole, never an empty or a partial one. With @replace false an existing
+ * file stays: -EEXIST. 0 or -errno.
  */
-int azc_state_create(const char *path, const void *buf, size_t len,
-		     mode_t mode);
+int azc_state_write(const char *path, const void *buf, size_t len,
+		    mode_t mode, bool replace);
 
 #endif /* AZC_STATEFILE_H */

@@ -319,6 +319,11 @@ enum azc_sess_state azc_sess_state(const struct azc_sess *s)
 	return s->up ? AZC_SESS_CONNECTED : AZC_SESS_NEGOTIATING;
 }
 
+bool azc_sess_authenticated(const struct azc_sess *s)
+{
+	return s->auth_ok;
+}
+
 const struct azc_sess_error *azc_sess_error(const struct azc_sess *s)
 {
 	return s->err.code == AZC_SESS_E_NONE ? NULL : &s->err;

@@ -224,6 +224,8 @@ int64_t azc_sess_next_deadline(const struct azc_sess *s);
 void azc_sess_tick(struct azc_sess *s, int64_t now_ms);
 
 enum azc_sess_state azc_sess_state(const struct azc_sess *s);
+/* Server: the peer proved it holds its endpoint's token. */
+bool azc_sess_authenticated(const struct azc_sess *s);
 const char *azc_sess_state_name(enum azc_sess_state st);
 
 /* Why the session failed or ended; NULL while there is nothing to say. */

@@ -129,11 +129,19 @@ static void azc_auth_refused(struct azc_sess *s, const char *why)
 	azc_sess_ppp_failed(s, AZC_SESS_E_AUTH, "authentication failed");
 }
 
-/* Copies a peer name; false when empty, too long or holding a NUL. */
+/*
+ * Copies a peer name; false when empty, too long, or holding control
+ * bytes (a NUL, a newline: nobody's name, and a way to forge log lines).
+ */
 static bool azc_peer_name(struct azc_sess *s, const u8 *p, size_t n)
 {
-	if (!n || n > AZC_SESS_NAME_MAX || memchr(p, 0, n))
+	size_t i;
+
+	if (!n || n > AZC_SESS_NAME_MAX)
 		return false;
+	for (i = 0; i < n; i++)
+		if (p[i] < 0x20 || p[i] == 0x7f)
+			return false;
 	memcpy(s->info.peer_name, p, n);
 	s->info.peer_name[n] = '\0';
 	return true;
@@ -259,9 +267,12 @@ static void azc_chap_server_input(struct azc_sess *s,
 	}
 	s->auth_replied = true;
 	s->t_auth = -1;
-	if (!azc_peer_name(s, r.name, r.name_len))
-		why = "invalid name";
-	else
+	if (!azc_peer_name(s, r.name, r.name_len)) {
+		/* Said escaped, as the peer chose the bytes. */
+		azc_escape(r.name, r.name_len, s->info.peer_name,
+			   sizeof(s->info.peer_name));
+		why = "invalid name (empty, too long or with control bytes)";
+	} else
 		why = azc_chap_verify(s, &r, nt_hash);
 	if (!why && !azc_chap_success_send(s, &r, nt_hash))
 		why = "cannot compute the keys";

@@ -99,8 +99,13 @@ static enum azc_fsm_verdict azc_lcp_check_opt(struct azc_fsm *f,
 	case AZC_LCP_OPT_MRU:
 		if (azc_lcp_opt_mru(opt, &mru) < 0)
 			return AZC_FSM_REJ;
-		if (mru < AZC_SESS_MRU_MIN) {
-			azc_put_be16(v, AZC_SESS_MRU_MIN);
+		/*
+		 * Below IPv6's minimum, or above what an SSTP packet holds
+		 * (the kernel would refuse the link): Nak with the bound.
+		 */
+		if (mru < AZC_SESS_MRU_MIN || mru > AZC_SESS_MRU_MAX) {
+			azc_put_be16(v, mru < AZC_SESS_MRU_MIN ?
+				     AZC_SESS_MRU_MIN : AZC_SESS_MRU_MAX);
 			azc_fsm_nak_opt(r, AZC_LCP_OPT_MRU, v, sizeof(v));
 			return AZC_FSM_NAK;
 		}

@@ -18,8 +18,6 @@
 #include "dev.h"
 #include "rtdev.h"
 
-#define AZC_FORWARDING	"/proc/sys/net/ipv6/conf/all/forwarding"
-
 /* "@what: strerror: extack" into @err. */
 static void azc_rtdev_msg(char *err, size_t errlen, const char *what, int ret,
 			  const struct azc_nl *nl)
@@ -239,20 +237,15 @@ int azc_rtdev_setup(uint32_t ifindex, const uint8_t iid[8], char *err,
 	return ret;
 }
 
-int azc_rtdev_enable_forwarding(char *err, size_t errlen)
+bool azc_module_live(void)
 {
-	int fd = open(AZC_FORWARDING, O_WRONLY | O_CLOEXEC);
-	int ret = 0;
+	char buf[16] = "";
+	FILE *f = fopen("/sys/module/azconnect/initstate", "re");
 
-	ssize_t n = fd < 0 ? -1 : write(fd, "1", 1);
-
-	/* 6.12 reports a write of "1\n" as 1 byte: write the digit alone. */
-	if (n != 1)
-		ret = n < 0 ? -errno : -EIO;
-	if (fd >= 0)
-		close(fd);
-	if (ret)
-		snprintf(err, errlen, "cannot enable IPv6 forwarding (%s): %s",
-			 AZC_FORWARDING, strerror(-ret));
-	return ret;
+	if (!f)
+		return false;
+	if (!fgets(buf, sizeof(buf), f))
+		buf[0] = '\0';
+	fclose(f);
+	return !strcmp(buf, "live\n");
 }

@@ -39,7 +39,10 @@ int azc_rtdev_setup(uint32_t ifindex, const uint8_t iid[8], char *err,
 int azc_rtdev_addr_add(uint32_t ifindex, const struct in6_addr *addr,
 		       unsigned int plen, char *err, size_t errlen);
 
-/* net.ipv6.conf.all.forwarding = 1 in this network namespace. */
-int azc_rtdev_enable_forwarding(char *err, size_t errlen);
+/*
+ * Whether the azconnect module is loaded and done loading: not while it
+ * unloads (its devices go first) nor while it loads.
+ */
+bool azc_module_live(void);
 
 #endif /* AZC_RTDEV_H */

@@ -118,7 +118,11 @@ struct azc_tls_ctx *azc_tls_ctx_client(const struct azc_tls_client_opts *o,
 				       char *err, size_t errlen);
 struct azc_tls_ctx *azc_tls_ctx_server(const struct azc_tls_server_opts *o,
 				       char *err, size_t errlen);
-/* Frees the context; connections made from it must be freed first. */
+/*
+ * Drops the owner's reference: the context goes with its last connection
+ * (a relay that loads a new certificate frees the old context while
+ * handshakes made with it go on).
+ */
 void azc_tls_ctx_free(struct azc_tls_ctx *ctx);
 
 /*
@@ -179,6 +183,8 @@ int azc_tls_handshake(struct azc_tls *t);
  * most @timeout_ms in all (-1: no limit); -ETIMEDOUT when over.
  */
 int azc_tls_handshake_wait(struct azc_tls *t, int timeout_ms);
+/* The same, ended early (-EINTR) once @stop_fd (-1: none) is readable. */
+int azc_tls_handshake_until(struct azc_tls *t, int timeout_ms, int stop_fd);
 
 /*
  * Application data (the HTTP and SSTP/PPP negotiation, before the

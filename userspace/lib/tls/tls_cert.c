@@ -24,6 +24,7 @@
 #include <openssl/x509v3.h>
 
 #include "base/util.h"
+#include "config/statefile.h"
 #include "tls_cert.h"
 
 #define CERT_DAYS	3650
@@ -201,11 +202,16 @@ X509 *azc_tls_cert_selfsigned(EVP_PKEY *key, const char *const *names,
 
 	err[0] = '\0';
 	if (!n_names) {
-		if (gethostname(host, sizeof(host)) || !host[0]) {
-			snprintf(err, errlen, "no name for the certificate");
-			return NULL;
-		}
+		/*
+		 * The host name, unless it is unset ("(none)" in containers
+		 * and minimal VMs) or no DNS name: then a fixed one. Endpoints
+		 * pin the fingerprint of a self-signed certificate anyway.
+		 */
+		if (gethostname(host, sizeof(host)) || !host[0])
+			host[0] = '\0';
 		host[sizeof(host) - 1] = '\0';
+		if (!valid_dns_name(host) && !is_ip(host))
+			snprintf(host, sizeof(host), "%s", AZC_TLS_DEFAULT_NAME);
 		names = self;
 		n_names = 1;
 	}
@@ -348,66 +354,23 @@ void azc_tls_cert_describe(const X509 *x, char *buf, size_t size)
 		snprintf(buf, size, "no name");
 }
 
-/* Writes @len bytes to @dir/@name through a temporary file and rename. */
+/* @dir/@name written whole (azc_state_write), or why not in @err. */
 static int write_file(const char *dir, const char *name, const void *data,
 		      size_t len, mode_t mode, char *err, size_t errlen)
 {
-	char path[PATH_MAX], tmp[PATH_MAX];
-	const char *p = data;
-	int fd, dfd, e;
+	char path[PATH_MAX];
+	int ret;
 
 	if (snprintf(path, sizeof(path), "%s/%s", dir, name) >=
-	    (int)sizeof(path) ||
-	    snprintf(tmp, sizeof(tmp), "%s/.%s.tmp", dir, name) >=
-	    (int)sizeof(tmp)) {
+	    (int)sizeof(path)) {
 		snprintf(err, errlen, "%s: path too long", dir);
 		return -ENAMETOOLONG;
 	}
-	unlink(tmp);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
-		  mode);
-	if (fd < 0)
-		goto fail;
-	if (fchmod(fd, mode))
-		goto fail_fd;
-	while (len) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			goto fail_fd;
-		}
-		p += n;
-		len -= (size_t)n;
-	}
-	if (fsync(fd))
-		goto fail_fd;
-	if (close(fd)) {
-		fd = -1;
-		goto fail_fd;
-	}
-	if (rename(tmp, path))
-		goto fail_tmp;
-	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd >= 0) {
-		fsync(dfd);
-		close(dfd);
-	}
-	return 0;
-fail_fd:
-	e = errno;
-	if (fd >= 0)
-		close(fd);
-	errno = e;
-fail_tmp:
-	e = errno;
-	unlink(tmp);
-	errno = e;
-fail:
-	e = errno;
-	snprintf(err, errlen, "cannot write %s: %s", path, strerror(e));
-	return -e;
+	ret = azc_state_write(path, data, len, mode, true);
+	if (ret)
+		snprintf(err, errlen, "cannot write %s: %s", path,
+			 strerror(-ret));
+	return ret;
 }
 
 static int pem_out(const char *dir, const char *name, X509 *x, EVP_PKEY *key,

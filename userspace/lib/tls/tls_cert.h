@@ -19,11 +19,15 @@
 /* A new key pair of @type; NULL on failure (OpenSSL error queue). */
 EVP_PKEY *azc_tls_cert_keygen(enum azc_tls_key_type type);
 
+/* The self-signed certificate's name when the host has no usable one */
+#define AZC_TLS_DEFAULT_NAME	"azconnect-relay"
+
 /*
  * A self-signed X509v3 server certificate for @key: random serial,
  * SHA-256 signature, valid from an hour ago for 10 years, CN @names[0],
  * subjectAltName DNS or IP for each of @names (an IPv6 address may be in
- * brackets). NULL with a message in @err on failure.
+ * brackets); no names: the host name, or AZC_TLS_DEFAULT_NAME when it is
+ * unset or not a DNS name. NULL with a message in @err on failure.
  */
 X509 *azc_tls_cert_selfsigned(EVP_PKEY *key, const char *const *names,
 			      size_t n_names, char *err, size_t errlen);

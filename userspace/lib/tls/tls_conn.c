@@ -46,6 +46,7 @@ struct azc_tls *azc_tls_new(struct azc_tls_ctx *ctx, int fd, const char *host,
 		return NULL;
 	}
 	t->ctx = ctx;
+	ctx->refs++;
 	t->fd = fd;
 	if (!ctx->server && host) {
 		len = strlen(host);
@@ -100,6 +101,7 @@ void azc_tls_free(struct azc_tls *t)
 		return;
 	/* SSL_free() sends nothing and its BIO does not close the fd. */
 	SSL_free(t->ssl);
+	azc_tls_ctx_free(t->ctx);
 	free(t->der);
 	free(t);
 }
@@ -286,11 +288,15 @@ int azc_tls_handshake(struct azc_tls *t)
 }
 
 /* poll() for @want until @deadline (ms, CLOCK_MONOTONIC; -1 none) */
-static int wait_fd(int fd, int want, long long deadline)
+/* poll() for @want until @deadline (-1: none); -EINTR once @stop_fd is readable */
+static int wait_fd(int fd, int want, long long deadline, int stop_fd)
 {
-	struct pollfd p = {
-		.fd = fd,
-		.events = want == AZC_TLS_WANT_WRITE ? POLLOUT : POLLIN,
+	struct pollfd p[2] = {
+		{
+			.fd = fd,
+			.events = want == AZC_TLS_WANT_WRITE ? POLLOUT : POLLIN,
+		},
+		{ .fd = stop_fd, .events = POLLIN },
 	};
 	int r, ms;
 
@@ -304,7 +310,9 @@ static int wait_fd(int fd, int want, long long deadline)
 				return -ETIMEDOUT;
 			ms = left > 1000000000 ? 1000000000 : (int)left;
 		}
-		r = poll(&p, 1, ms);
+		r = poll(p, stop_fd >= 0 ? 2 : 1, ms);
+		if (r > 0 && stop_fd >= 0 && (p[1].revents & POLLIN))
+			return -EINTR;
 		if (r > 0)
 			return 0;	/* ready, or an error the call reports */
 		if (r == 0)
@@ -317,10 +325,15 @@ static int wait_fd(int fd, int want, long long deadline)
 int azc_tls_wait(const struct azc_tls *t, int timeout_ms)
 {
 	return wait_fd(t->fd, azc_tls_want(t),
-		       timeout_ms < 0 ? -1 : azc_now_ms() + timeout_ms);
+		       timeout_ms < 0 ? -1 : azc_now_ms() + timeout_ms, -1);
 }
 
 int azc_tls_handshake_wait(struct azc_tls *t, int timeout_ms)
+{
+	return azc_tls_handshake_until(t, timeout_ms, -1);
+}
+
+int azc_tls_handshake_until(struct azc_tls *t, int timeout_ms, int stop_fd)
 {
 	long long deadline = timeout_ms < 0 ? -1 : azc_now_ms() + timeout_ms;
 	int r;
@@ -329,7 +342,7 @@ int azc_tls_handshake_wait(struct azc_tls *t, int timeout_ms)
 		r = azc_tls_handshake(t);
 		if (r <= 0)
 			return r;
-		r = wait_fd(t->fd, r, deadline);
+		r = wait_fd(t->fd, r, deadline, stop_fd);
 		if (r == -ETIMEDOUT) {
 			snprintf(t->err, sizeof(t->err),
 				 "TLS handshake: no answer within %d ms",
@@ -338,7 +351,7 @@ int azc_tls_handshake_wait(struct azc_tls *t, int timeout_ms)
 		}
 		if (r) {
 			snprintf(t->err, sizeof(t->err), "TLS handshake: %s",
-				 strerror(-r));
+				 r == -EINTR ? "interrupted" : strerror(-r));
 			return r;
 		}
 	}

@@ -266,6 +266,7 @@ struct azc_tls_ctx *azc_tls_ctx_client(const struct azc_tls_client_opts *o,
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
+	ctx->refs = 1;
 	if (o->fingerprint && o->ca_file) {
 		snprintf(err, errlen,
 			 "a pinned fingerprint replaces CA verification: give either a CA file or a fingerprint");
@@ -330,6 +331,7 @@ struct azc_tls_ctx *azc_tls_ctx_server(const struct azc_tls_server_opts *o,
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
+	ctx->refs = 1;
 	ctx->server = true;
 	ctx->ssl_ctx = SSL_CTX_new(TLS_server_method());
 	if (!ctx->ssl_ctx) {
@@ -410,7 +412,7 @@ fail:
 
 void azc_tls_ctx_free(struct azc_tls_ctx *ctx)
 {
-	if (!ctx)
+	if (!ctx || --ctx->refs)
 		return;
 	SSL_CTX_free(ctx->ssl_ctx);
 	OPENSSL_cleanse(ctx->pin, sizeof(ctx->pin));

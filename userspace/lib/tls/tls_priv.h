@@ -16,6 +16,7 @@
 #include "tls.h"
 
 struct azc_tls_ctx {
+	unsigned int refs;		/* its owner's and each connection's */
 	SSL_CTX *ssl_ctx;
 	bool server;
 	bool pinned;
