@@ -3,6 +3,7 @@
 # azconnect: kernel module (kmod/), user-space tools (userspace/), tests.
 #
 #   make                 module for KVER and the user-space tools
+#   make module-next     module for the next kernel, KNEXT (build only)
 #   make check           dependencies, build, host unit tests, guest tests
 #   make demo            boot a guest and show the product working
 #   make vm-shell        interactive guest with the module loaded
@@ -14,7 +15,9 @@
 #
 # KVER selects the kernel (default: the running kernel when its headers are
 # installed, otherwise the newest installed headers); KDIR overrides the
-# kernel build tree.
+# kernel build tree. KNEXT (default: scripts/kver --next) is the X.Y of the
+# next kernel, whose tree scripts/kernel-src makes from Debian unstable's
+# linux-source-X.Y.
 
 TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 BUILD := $(TOP)/build
@@ -26,6 +29,10 @@ else
 KVER ?= $(shell $(TOP)/scripts/kver --kdir $(KDIR))
 endif
 
+KNEXT ?= $(shell $(TOP)/scripts/kver --next)
+# For scripts/lint and the tests (through scripts/kver --next).
+export AZC_KNEXT := $(KNEXT)
+
 VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' $(TOP)/dkms.conf)
 PREFIX ?= /usr/local
 DESTDIR ?=
@@ -36,15 +43,21 @@ KOBJ = $(BUILD)/kmod-$(1)
 KMOD = $(call KOBJ,$(1))/kmod/azconnect.ko
 KBUILD_FLAGS ?= W=1
 
-.PHONY: all module modules-all userspace unit fuzz-build fuzz check demo \
-	demo-run vm-shell lint nlgen nlgen-check install kmod-copy dkms-src \
-	dkms-install dkms-uninstall clean
+.PHONY: all module module-next modules-all userspace unit fuzz-build fuzz \
+	check demo demo-run vm-shell lint nlgen nlgen-check install kmod-copy \
+	dkms-src dkms-install dkms-uninstall clean
 
 all: module userspace
 
 module:
 	@$(MAKE) --no-print-directory DKMS_SRC=$(call KOBJ,$(KVER)) kmod-copy
 	$(MAKE) -C $(KDIR) M=$(call KOBJ,$(KVER)) $(KBUILD_FLAGS) modules
+
+# The next kernel's tree is fetched and prepared once (cached under
+# /var/cache/azconnect/kernel-src); build only: no guest boots it.
+module-next:
+	@out=$$($(TOP)/scripts/kernel-src $(KNEXT)) && \
+		$(MAKE) --no-print-directory KDIR="$$(echo "$$out" | tail -n 1)" module
 
 # Refresh a copy of the module sources in DKMS_SRC (only files that changed).
 kmod-copy:
