@@ -134,6 +134,7 @@ static int azc_link_admit(struct azc_device *azc,
 }
 
 static void azc_link_teardown(struct work_struct *work);
+static void azc_link_release_work(struct work_struct *work);
 
 static struct azc_link *azc_link_alloc(struct azc_device *azc,
 				       const struct azc_link_cfg *cfg)
@@ -162,6 +163,7 @@ static struct azc_link *azc_link_alloc(struct azc_device *azc,
 	INIT_WORK(&link->tx_work, azc_tx_work);
 	INIT_DELAYED_WORK(&link->tx_watchdog, azc_tx_watchdog);
 	INIT_WORK(&link->del_work, azc_link_teardown);
+	INIT_WORK(&link->fin_work, azc_link_release_work);
 	INIT_HLIST_NODE(&link->iid_node);
 	INIT_LIST_HEAD(&link->node);
 	INIT_LIST_HEAD(&link->dying);
@@ -320,17 +322,48 @@ static void azc_link_unpublish(struct azc_link *link)
 }
 
 /*
- * The part of the teardown after the grace period: no transmit path,
- * netlink request or socket callback can see @link any more.
+ * After the grace period no transmit path, netlink request or socket
+ * callback can see @link any more: its workers stop.
  */
-static void azc_link_finish(struct azc_link *link)
+static void azc_link_stop_workers(struct azc_link *link)
 {
-	struct socket *sock = link->cfg.sock;
-
 	cancel_work_sync(&link->rx_work);
 	cancel_work_sync(&link->tx_work);
 	cancel_delayed_work_sync(&link->tx_watchdog);
+}
+
+/*
+ * Whether a link that went down for @reason tells its peer with a TLS
+ * close_notify: when this end chose to end it, not when the connection
+ * or the peer's TLS failed, or the peer closed it already.
+ */
+static bool azc_link_closes_cleanly(enum azconnect_link_down_reason reason)
+{
+	switch (reason) {
+	case AZCONNECT_LINK_DOWN_REASON_PEER_CLOSED:
+	case AZCONNECT_LINK_DOWN_REASON_TRUNCATED:
+	case AZCONNECT_LINK_DOWN_REASON_TRANSPORT_ERROR:
+	case AZCONNECT_LINK_DOWN_REASON_TLS_ALERT:
+	case AZCONNECT_LINK_DOWN_REASON_SEND_TIMEOUT:
+		return false;
+	default:
+		return true;
+	}
+}
+
+/*
+ * The rest, with nothing running for @link: its connection is shut down
+ * and given back, the owner and the events group are told, and the
+ * tables' reference goes.
+ */
+static void azc_link_release(struct azc_link *link)
+{
+	struct socket *sock = link->cfg.sock;
+
 	azc_tx_purge(link);
+	if (azc_link_closes_cleanly(link->down_reason))
+		azc_sock_close_notify(link);
+	kernel_sock_shutdown(sock, SHUT_RDWR);
 	azc_nl_link_del_ntf(link);
 	sockfd_put(sock);
 	xa_erase(&link->azc->links, link->id);
@@ -344,14 +377,26 @@ static void azc_link_teardown(struct work_struct *work)
 	azc_link_unpublish(link);
 	azc_sock_detach(link);
 	synchronize_rcu();
-	azc_link_finish(link);
+	azc_link_stop_workers(link);
+	azc_link_release(link);
+}
+
+/* azc_link_release() for azc_link_del_all(), whose reference goes too. */
+static void azc_link_release_work(struct work_struct *work)
+{
+	struct azc_link *link = container_of(work, struct azc_link, fin_work);
+
+	azc_link_release(link);
+	azc_link_put(link);
 }
 
 /*
  * Remove every link of a device that is going away, and wait for the
  * teardowns already under way; RTNL held. The links that are up go down
- * together here, with one RCU grace period for them all, not one each:
- * a device with a thousand links goes in a fraction of a second.
+ * together here, with one RCU grace period for them all, not one each;
+ * shutting their connections down and the rest of azc_link_release()
+ * run on azc_wq after RTNL: each link holds the device, whose
+ * unregistration waits for them outside RTNL (netdev_run_todo()).
  */
 void azc_link_del_all(struct azc_device *azc)
 {
@@ -393,11 +438,13 @@ void azc_link_del_all(struct azc_device *azc)
 	synchronize_rcu();
 	list_for_each_entry_safe(link, tmp, &dying, dying) {
 		list_del(&link->dying);
-		if (link->dying_queued)
+		if (link->dying_queued) {
 			flush_work(&link->del_work);
-		else
-			azc_link_finish(link);
-		azc_link_put(link);
+			azc_link_put(link);
+		} else {
+			azc_link_stop_workers(link);
+			queue_work(azc_wq, &link->fin_work);
+		}
 	}
 }
 

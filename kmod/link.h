@@ -149,6 +149,7 @@ struct azc_link_cfg {
  * @tx_work: writes the transmit queue to the socket without blocking
  * @tx_watchdog: takes the link down when sending stalls too long
  * @del_work: the teardown
+ * @fin_work: the end of a teardown that a device's deletion began
  * @tx_queue: SSTP packets to send, data and control in order
  * @tx_skb: the packet being sent, taken off @tx_queue (transmit worker)
  * @tx_off: how much of @tx_skb the socket took already
@@ -186,6 +187,7 @@ struct azc_link {
 	struct work_struct tx_work;
 	struct delayed_work tx_watchdog;
 	struct work_struct del_work;
+	struct work_struct fin_work;
 	struct sk_buff_head tx_queue;
 	struct sk_buff *tx_skb;
 	unsigned int tx_off;

@@ -31,8 +31,6 @@
 #define AZC_RX_BUDGET		64
 
 /* TLS alert close_notify: level warning (1), description 0. */
-#define AZC_TLS_ALERT_WARNING	1
-#define AZC_TLS_CLOSE_NOTIFY	0
 /* Handshake message types (RFC 8446 4): type, then a 24-bit length. */
 #define AZC_TLS_HS_HDR_LEN	4
 #define AZC_TLS_NEW_SESSION_TICKET	4

@@ -188,9 +188,9 @@ out:
 }
 
 /*
- * Give the socket its callbacks back and shut the connection down. The
- * caller waits for an RCU grace period before it frees the link, as a
- * callback may still run.
+ * Give the socket its callbacks back (the link's teardown shuts the
+ * connection down later). The caller waits for an RCU grace period before
+ * it frees the link, as a callback may still run.
  */
 void azc_sock_detach(struct azc_link *link)
 {
@@ -206,7 +206,6 @@ void azc_sock_detach(struct azc_link *link)
 		rcu_assign_sk_user_data(sk, NULL);
 	}
 	write_unlock_bh(&sk->sk_callback_lock);
-	kernel_sock_shutdown(sock, SHUT_RDWR);
 }
 
 /*
@@ -254,4 +253,30 @@ int azc_sock_send(struct azc_link *link, const void *buf, size_t len,
 	struct kvec iov = { .iov_base = (void *)buf, .iov_len = len };
 
 	return kernel_sendmsg(link->cfg.sock, &msg, &iov, 1, len);
+}
+
+/*
+ * A TLS close_notify alert, so that the peer sees the end of the session
+ * (peer-closed) rather than a truncation; if the send buffer has room,
+ * never waiting for it.
+ */
+void azc_sock_close_notify(struct azc_link *link)
+{
+	static const u8 alert[] = { AZC_TLS_ALERT_WARNING, AZC_TLS_CLOSE_NOTIFY };
+	union {
+		struct cmsghdr hdr;
+		u8 buf[CMSG_SPACE(sizeof(u8))];
+	} cmsg = {};
+	struct msghdr msg = {
+		.msg_control = &cmsg,
+		.msg_controllen = sizeof(cmsg),
+		.msg_flags = MSG_DONTWAIT | MSG_NOSIGNAL,
+	};
+	struct kvec iov = { .iov_base = (void *)alert, .iov_len = sizeof(alert) };
+
+	cmsg.hdr.cmsg_len = CMSG_LEN(sizeof(u8));
+	cmsg.hdr.cmsg_level = SOL_TLS;
+	cmsg.hdr.cmsg_type = TLS_SET_RECORD_TYPE;
+	*(u8 *)CMSG_DATA(&cmsg.hdr) = AZC_TLS_ALERT;
+	kernel_sendmsg(link->cfg.sock, &msg, &iov, 1, sizeof(alert));
 }

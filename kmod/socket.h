@@ -20,6 +20,9 @@ struct azc_link;
 #define AZC_TLS_ALERT		21
 #define AZC_TLS_HANDSHAKE	22
 #define AZC_TLS_DATA		23
+/* An alert's level and description (RFC 8446 section 6) */
+#define AZC_TLS_ALERT_WARNING	1
+#define AZC_TLS_CLOSE_NOTIFY	0
 
 struct socket *azc_sock_lookup(int fd, struct netlink_ext_ack *extack);
 int azc_sock_attach(struct azc_link *link, struct netlink_ext_ack *extack);
@@ -27,5 +30,6 @@ void azc_sock_detach(struct azc_link *link);
 int azc_sock_recv(struct azc_link *link, void *buf, size_t len, u8 *type);
 int azc_sock_send(struct azc_link *link, const void *buf, size_t len,
 		  bool more);
+void azc_sock_close_notify(struct azc_link *link);
 
 #endif /* _AZC_SOCKET_H */

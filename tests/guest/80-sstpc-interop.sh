@@ -184,14 +184,15 @@ check_out "ppp30 still up" 'inet6 fe80::' ip -n "$c" addr show dev ppp30
 
 # sstpc killed: TCP closes without CALL_DISCONNECT. A session the relay
 # kept in user space ends with the engine's reason; one it handed to the
-# kernel (the module loaded, kTLS both ways) with the link's.
+# kernel (the module loaded, kTLS both ways) with the link's: peer-closed
+# after a TLS close_notify, truncated without one.
 kill "$sstpc"
 wait "$sstpc" 2>/dev/null
 check "relay logs the disconnect" wait_for "$dir/relayd.log" \
-	"endpoint 'web1' disconnected: the client closed the connection without CALL_DISCONNECT|link [0-9]+ of endpoint 'web1' down: peer-closed" 15
+	"endpoint 'web1' disconnected: the client closed the connection without CALL_DISCONNECT|link [0-9]+ of endpoint 'web1' down: (peer-closed|truncated)" 15
 sleep 1
 check_eq "... once" 1 count "$dir/relayd.log" \
-	"^azconnect-relayd: \[$id .*(without CALL_DISCONNECT|peer-closed)"
+	"^azconnect-relayd: \[$id .*(without CALL_DISCONNECT|peer-closed|truncated)"
 check_eq "... and no 'session failed/closed' or 'connection closed' line" 0 \
 	count "$dir/relayd.log" "^azconnect-relayd: \[$id .*(session (failed|closed)|connection closed)"
 check "relay keeps running" kill -0 "$relayd"

@@ -167,7 +167,7 @@ check_out "azconnectctl show --json: the drops by reason" '^20 20 0$' \
 # link-del with a reason: user space may give only the ones it can see.
 say e2 "del 1"
 check "link-del refuses down-reason teardown from user space" \
-	wait_for "$dir/e2" '^error 22 user space may only give userspace, keepalive-timeout or protocol-error' 10
+	wait_for "$dir/e2" '^error 22 user space may only give userspace, keepalive-timeout, protocol-error, replaced or revoked' 10
 say e2 "del 77"
 check "link-del refuses an unknown down-reason" wait_for "$dir/e2" '^error (22|34) ' 10
 check "endpoint 2 still up after the refused link-dels" \
@@ -175,7 +175,7 @@ check "endpoint 2 still up after the refused link-dels" \
 
 # link-del from endpoint 2 (its SSTP echoes unanswered, say): its link
 # goes with that reason, the relay's peer link sees the connection closed
-# in order (peer-closed).
+# in order (a TLS close_notify: peer-closed).
 say e2 "del 5"
 check "endpoint 2: link-del -> down keepalive-timeout" \
 	wait_for "$dir/e2" '^down keepalive-timeout$' 20
