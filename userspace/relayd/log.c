@@ -17,6 +17,8 @@
 bool relayd_use_syslog;
 
 static void relayd_vlog(const char *prefix, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
+static void relayd_vlog(const char *prefix, const char *fmt, va_list ap)
 {
 	char msg[768], safe[4 * sizeof(msg)];
 	size_t n;
@@ -57,6 +59,8 @@ void peer_log_init(struct peer_log *pl, uint64_t id, const char *peer)
 	snprintf(pl->peer, sizeof(pl->peer), "%s", peer);
 }
 
+static void peer_vlog(struct peer_log *pl, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
 static void peer_vlog(struct peer_log *pl, const char *fmt, va_list ap)
 {
 	char prefix[sizeof(pl->peer) + 32];
