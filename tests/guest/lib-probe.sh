@@ -2,7 +2,8 @@
 # shellcheck shell=bash
 #
 # Helpers for the guest tests that drive the kernel data path with
-# azc-linkprobe (85-datapath, 86-lifecycle); sourced after lib.sh, with
+# azc-linkprobe (85-datapath, 86-lifecycle, 88-nlfuzz, 89-races,
+# 91-hardening); sourced after lib.sh, with
 # $dir set to the test's scratch directory.
 
 # azdev NS NAME MODE LL ADDR: an azconnect device with addresses of our
