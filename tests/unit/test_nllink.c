@@ -113,6 +113,16 @@ static void test_reason_names(void **state)
 	assert_string_equal(azc_link_down_reason_name(3), "transport-error");
 	assert_string_equal(azc_link_down_reason_name(5), "keepalive-timeout");
 	assert_string_equal(azc_link_down_reason_name(6), "protocol-error");
+	assert_string_equal(azc_link_down_reason_name(AZCONNECT_LINK_DOWN_REASON_SEND_TIMEOUT),
+			    "send-timeout");
+	assert_string_equal(azc_link_down_reason_name(AZCONNECT_LINK_DOWN_REASON_TRUNCATED),
+			    "truncated");
+	assert_string_equal(azc_link_down_reason_name(AZCONNECT_LINK_DOWN_REASON_TLS_HANDSHAKE),
+			    "tls-handshake");
+	assert_string_equal(azc_link_down_reason_name(AZCONNECT_LINK_DOWN_REASON_REPLACED),
+			    "replaced");
+	assert_string_equal(azc_link_down_reason_name(AZCONNECT_LINK_DOWN_REASON_REVOKED),
+			    "revoked");
 	assert_string_equal(azc_link_down_reason_name(99), "unknown");
 }
 
@@ -128,10 +138,12 @@ static void test_format_counters(void **state)
 
 	(void)state;
 	l.drops[0] = 1;				/* rx_bad_sstp */
-	l.drops[AZC_LINK_DROPS - 1] = 3;	/* tx_send_error */
+	l.drops[AZCONNECT_A_LINK_TX_SEND_ERROR -
+		AZCONNECT_A_LINK_RX_BAD_SSTP] = 3;
+	l.drops[AZC_LINK_DROPS - 1] = 4;	/* rx_local_refused */
 	azc_link_format_counters(&l, " ", buf, sizeof(buf));
 	assert_string_equal(buf,
-			    "rx_packets=5 rx_bytes=600 rx_errors=1 rx_dropped=2 tx_packets=7 tx_bytes=800 tx_dropped=3 drop_rx_bad_sstp=1 drop_tx_send_error=3 last_error=Connection reset by peer");
+			    "rx_packets=5 rx_bytes=600 rx_errors=1 rx_dropped=2 tx_packets=7 tx_bytes=800 tx_dropped=3 drop_rx_bad_sstp=1 drop_tx_send_error=3 drop_rx_local_refused=4 last_error=Connection reset by peer");
 	memset(&l, 0, sizeof(l));
 	azc_link_format_counters(&l, "\n", buf, sizeof(buf));
 	assert_string_equal(buf,
