@@ -5,6 +5,8 @@
 #   make                 module for KVER and the user-space tools
 #   make module-next     module for the next kernel, KNEXT (build only)
 #   make check           dependencies, build, host unit tests, guest tests
+#   make check-debug     the guest tests on a 7.2 debug kernel (KASAN, lockdep,
+#                        kmemleak...; KSRC=X.Y for another linux-source)
 #   make demo            boot a guest and show the product working
 #   make vm-shell        interactive guest with the module loaded
 #   make lint            checkpatch, sparse and W=1 on the module
@@ -44,7 +46,7 @@ KMOD = $(call KOBJ,$(1))/kmod/azconnect.ko
 KBUILD_FLAGS ?= W=1
 
 .PHONY: all module module-next modules-all userspace unit fuzz-build fuzz \
-	check demo demo-run vm-shell lint nlgen nlgen-check install kmod-copy \
+	check check-debug demo demo-run vm-shell lint nlgen nlgen-check install kmod-copy \
 	dkms-src dkms-install dkms-uninstall clean
 
 all: module userspace
@@ -188,6 +190,12 @@ check:
 	@$(TOP)/scripts/install-deps
 	@$(MAKE) --no-print-directory modules-all userspace unit fuzz-build
 	@$(TOP)/tests/run
+
+# Not part of check: the debug kernel takes about an hour to build once and
+# the suite about as long again under it.
+check-debug:
+	@$(TOP)/scripts/install-deps
+	@$(TOP)/scripts/check-debug $(if $(KSRC),--ksrc $(KSRC))
 
 # The product demo; like check, it installs what it needs first.
 demo:
