@@ -28,13 +28,19 @@ T_NAME=$(basename "$0" .sh)
 T_NS=()
 T_FAILED=0
 T_OUT=$(mktemp)
+# ns_new runs in a command substitution ("r=$(ns_new relay)"), a subshell
+# whose T_NS the test never sees: it lists its namespaces here too.
+T_NS_LIST=$(mktemp)
 
 t_cleanup() {
 	local ns
+	while IFS= read -r ns; do
+		T_NS+=("$ns")
+	done <"$T_NS_LIST"
 	for ns in "${T_NS[@]}"; do
 		ip netns del "$ns" 2>/dev/null
 	done
-	rm -f "$T_OUT"
+	rm -f "$T_OUT" "$T_NS_LIST"
 }
 trap t_cleanup EXIT
 
@@ -44,6 +50,7 @@ ns_new() {
 	ip netns add "$ns" || return 1
 	ip -n "$ns" link set lo up
 	T_NS+=("$ns")
+	echo "$ns" >>"$T_NS_LIST"
 	echo "$ns"
 }
 
