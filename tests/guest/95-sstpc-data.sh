@@ -50,8 +50,29 @@ ip netns exec "$e1" sstpc --log-stderr --log-level 2 --ca-cert "$dir/state/relay
 	unit 30 >"$dir/sstpc.log" 2>&1 &
 sstpc=$!
 
+# show_logs: the last lines of the relay's and sstpc's logs.
+show_logs() {
+	echo "# ---- relayd.log"
+	tail -n 30 "$dir/relayd.log" | sed 's/^/#   /'
+	echo "# ---- sstpc.log"
+	tr -d '\000' <"$dir/sstpc.log" | tail -n 15 | sed 's/^/#   /'
+}
+
+# sstpc_up: ppp30 has its overlay address; fails at once if sstpc exited.
+sstpc_up() {
+	kill -0 "$sstpc" 2>/dev/null || { echo "sstpc exited"; return 2; }
+	has_overlay "$e1" ppp30
+}
+
 check "kernel endpoint: overlay address from the RA" wait_for 60 has_overlay "$e2"
-check "sstpc's ppp30: overlay address from the RA" wait_for 90 has_overlay "$e1" ppp30
+if ! check "sstpc's ppp30: overlay address from the RA" wait_for 90 sstpc_up; then
+	# Nothing below can pass: say why, and end within the time limit.
+	show_logs
+	kill "$sstpc" "$relayd" 2>/dev/null
+	wait 2>/dev/null
+	rm -rf "$dir"
+	t_done
+fi
 a1=$(overlay_addr "$e1" ppp30)
 a2=$(overlay_addr "$e2")
 echo "# sstpc: $a1, kernel endpoint: $a2"
@@ -69,9 +90,6 @@ check "the relay notices sstpc leaving" \
 check "kernel endpoint down" ip netns exec "$e2" azconnectctl down ep2 --run-dir "$dir/run"
 kill "$relayd"
 wait "$relayd" 2>/dev/null
-echo "# ---- relayd.log"
-tail -n 30 "$dir/relayd.log" | sed 's/^/#   /'
-echo "# ---- sstpc.log"
-tr -d '\000' <"$dir/sstpc.log" | tail -n 15 | sed 's/^/#   /'
+show_logs
 rm -rf "$dir"
 t_done

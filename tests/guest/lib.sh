@@ -136,12 +136,12 @@ t_scaled_call() {
 	"$fn" "${args[@]}"
 }
 
-# check DESC CMD...: CMD must succeed.
+# check DESC CMD...: CMD must succeed (returns 1 when it does not).
 check() {
 	local desc=$1
 	shift
 	t_scale_waits
-	if "$@" >"$T_OUT" 2>&1; then t_pass "$desc"; else t_fail "$desc"; fi
+	if "$@" >"$T_OUT" 2>&1; then t_pass "$desc"; else t_fail "$desc"; return 1; fi
 }
 
 # check_fail DESC CMD...: CMD must fail.
