@@ -154,7 +154,8 @@ $(BUILD)/bin/azconnect-relayd: $(BUILD)/obj/userspace/relayd/main.o \
 	$(CC) $(USER_CFLAGS) -o $@ $^ $(USER_LDFLAGS) $(NL_LIBS)
 
 # Test helpers (run in the guest, most of them).
-$(BUILD)/bin/azc-%: $(BUILD)/obj/tests/tools/azc-%.o $(BUILD)/obj/libctl.a \
+$(BUILD)/bin/azc-%: $(BUILD)/obj/tests/tools/azc-%.o \
+		$(BUILD)/obj/tests/tools/sockpair.o $(BUILD)/obj/libctl.a \
 		$(BUILD)/obj/libazc.a
 	@mkdir -p $(@D)
 	$(CC) $(USER_CFLAGS) -o $@ $^ $(USER_LDFLAGS) $(NL_LIBS)

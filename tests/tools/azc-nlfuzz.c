@@ -74,6 +74,7 @@
 #include <linux/tls.h>
 
 #include "base/util.h"
+#include "sockpair.h"
 #include "uapi/azconnect.h"
 
 #ifndef SOL_TLS
@@ -1152,77 +1153,15 @@ static void pair_keep(int user, int peer)
 	st.pairs++;
 }
 
-/* A connected loopback TCP pair; 0 or -1. */
-static int tcp_pair(int *a, int *b, bool v6)
-{
-	struct sockaddr_storage ss = { 0 };
-	socklen_t sl;
-	int l;
-
-	*a = *b = -1;
-	if (v6) {
-		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
-
-		s6->sin6_family = AF_INET6;
-		s6->sin6_addr = in6addr_loopback;
-		sl = sizeof(*s6);
-	} else {
-		struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
-
-		s4->sin_family = AF_INET;
-		s4->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-		sl = sizeof(*s4);
-	}
-	l = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (l < 0)
-		return -1;
-	if (bind(l, (struct sockaddr *)&ss, sl) || listen(l, 1) ||
-	    getsockname(l, (struct sockaddr *)&ss, &sl))
-		goto err;
-	*a = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (*a < 0 || connect(*a, (struct sockaddr *)&ss, sl))
-		goto err;
-	*b = accept4(l, NULL, NULL, SOCK_CLOEXEC);
-	if (*b < 0)
-		goto err;
-	close(l);
-	return 0;
-err:
-	close(l);
-	if (*a >= 0)
-		close(*a);
-	*a = -1;
-	return -1;
-}
-
-/* kTLS on @fd with keys of our own (the same both ways and on both ends). */
-static int ktls_on(int fd, bool ulp, bool tx, bool rx)
-{
-	struct tls12_crypto_info_aes_gcm_128 ci;
-
-	memset(&ci, 0, sizeof(ci));
-	ci.info.version = TLS_1_2_VERSION;
-	ci.info.cipher_type = TLS_CIPHER_AES_GCM_128;
-	memset(ci.key, 0x4b, sizeof(ci.key));
-	memset(ci.iv, 0x17, sizeof(ci.iv));
-	memset(ci.salt, 0x5a, sizeof(ci.salt));
-	if (ulp && setsockopt(fd, SOL_TCP, TCP_ULP, "tls", sizeof("tls")))
-		return -1;
-	if (tx && setsockopt(fd, SOL_TLS, TLS_TX, &ci, sizeof(ci)))
-		return -1;
-	if (rx && setsockopt(fd, SOL_TLS, TLS_RX, &ci, sizeof(ci)))
-		return -1;
-	return 0;
-}
-
 /* A working kTLS pair, kept in pairs[]; the user end, or -1. */
 static int ktls_pair(void)
 {
 	int a, b;
 
-	if (!ktls_ok || tcp_pair(&a, &b, chance(30)))
+	if (!ktls_ok || azt_tcp_pair(&a, &b, chance(30)))
 		return -1;
-	if (ktls_on(a, true, true, true) || ktls_on(b, true, true, true)) {
+	if (azt_ktls_on(a, true, true, true) ||
+	    azt_ktls_on(b, true, true, true)) {
 		if (st.pairs == 0) {
 			ktls_ok = false;
 			ktls_errno = errno;
@@ -1315,16 +1254,16 @@ static int make_sock(enum sock_kind kind)
 	case SK_TCP_TX_ONLY:
 	case SK_TCP_RX_ONLY:
 	case SK_KTLS_PEER_GONE:
-		if (tcp_pair(&a, &b, chance(30)))
+		if (azt_tcp_pair(&a, &b, chance(30)))
 			return -1;
 		if (kind == SK_TCP_ULP_ONLY)
-			ktls_on(a, true, false, false);
+			azt_ktls_on(a, true, false, false);
 		else if (kind == SK_TCP_TX_ONLY)
-			ktls_on(a, true, true, false);
+			azt_ktls_on(a, true, true, false);
 		else if (kind == SK_TCP_RX_ONLY)
-			ktls_on(a, true, false, true);
+			azt_ktls_on(a, true, false, true);
 		else if (kind == SK_KTLS_PEER_GONE)
-			ktls_on(a, true, true, true);
+			azt_ktls_on(a, true, true, true);
 		/* Established, or in CLOSE_WAIT when the peer went first. */
 		if (kind == SK_KTLS_PEER_GONE || chance(30)) {
 			close(b);

@@ -67,6 +67,7 @@
 
 #include "uapi/azconnect.h"
 #include "base/util.h"
+#include "sockpair.h"
 
 #ifndef SOL_TLS
 #define SOL_TLS		282
@@ -354,73 +355,6 @@ static struct {
 } seen_state = { .lock = PTHREAD_MUTEX_INITIALIZER };
 
 /* ------------------------------------------------------------------------ */
-/* kTLS sockets */
-
-/* A connected loopback TCP pair; 0 or -1. */
-static int tcp_pair(int *a, int *b)
-{
-	struct sockaddr_in sa = { .sin_family = AF_INET,
-				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	socklen_t sl = sizeof(sa);
-	int l;
-
-	*a = *b = -1;
-	l = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (l < 0)
-		return -1;
-	if (bind(l, (struct sockaddr *)&sa, sl) || listen(l, 1) ||
-	    getsockname(l, (struct sockaddr *)&sa, &sl))
-		goto err;
-	*a = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (*a < 0 || connect(*a, (struct sockaddr *)&sa, sl))
-		goto err;
-	*b = accept4(l, NULL, NULL, SOCK_CLOEXEC);
-	if (*b < 0)
-		goto err;
-	close(l);
-	return 0;
-err:
-	close(l);
-	if (*a >= 0)
-		close(*a);
-	*a = -1;
-	return -1;
-}
-
-static int ktls_on(int fd)
-{
-	struct tls12_crypto_info_aes_gcm_128 ci;
-
-	memset(&ci, 0, sizeof(ci));
-	ci.info.version = TLS_1_2_VERSION;
-	ci.info.cipher_type = TLS_CIPHER_AES_GCM_128;
-	memset(ci.key, 0x4b, sizeof(ci.key));
-	memset(ci.iv, 0x17, sizeof(ci.iv));
-	memset(ci.salt, 0x5a, sizeof(ci.salt));
-	if (setsockopt(fd, SOL_TCP, TCP_ULP, "tls", sizeof("tls")) ||
-	    setsockopt(fd, SOL_TLS, TLS_TX, &ci, sizeof(ci)) ||
-	    setsockopt(fd, SOL_TLS, TLS_RX, &ci, sizeof(ci)))
-		return -1;
-	return 0;
-}
-
-/* A kTLS pair: 0, or -1 with errno. */
-static int ktls_pair(int *a, int *b)
-{
-	if (tcp_pair(a, b))
-		return -1;
-	if (ktls_on(*a) || ktls_on(*b)) {
-		int e = errno;
-
-		close(*a);
-		close(*b);
-		errno = e;
-		return -1;
-	}
-	return 0;
-}
-
-/* ------------------------------------------------------------------------ */
 /* The garbler: acts on the peer of the socket being handed over */
 
 static atomic_int hot_peer = -1;
@@ -652,14 +586,14 @@ static void maker(void)
 			count_result(link_new(&n, ifindex, pairs[i].user, ++iid_next, &id));
 			break;
 		case 1:		/* established, without kTLS: EINVAL */
-			if (tcp_pair(&a, &b))
+			if (azt_tcp_pair(&a, &b, false))
 				break;
 			count_result(link_new(&n, ifindex, a, ++iid_next, &id));
 			close(a);
 			close(b);
 			break;
 		case 2:		/* kTLS, the peer gone first: ENOTCONN */
-			if (ktls_pair(&a, &b))
+			if (azt_ktls_pair(&a, &b, false))
 				break;
 			close(b);
 			usleep(200);
@@ -691,7 +625,7 @@ static void maker(void)
 			ms.reopened++;
 			break;
 		default:	/* a working link, the garbler on its peer */
-			if (ktls_pair(&a, &b)) {
+			if (azt_ktls_pair(&a, &b, false)) {
 				if (errno == ENOENT || errno == ENOPROTOOPT)
 					die("kTLS is not available: %s", strerror(errno));
 				break;
@@ -794,7 +728,7 @@ static void *hammer(void *arg)
 	while (!atomic_load(&stop)) {
 		if (a < 0) {
 			ifindex = if_nametoindex(opt.dev);
-			if (!ifindex || ktls_pair(&a, &b)) {
+			if (!ifindex || azt_ktls_pair(&a, &b, false)) {
 				usleep(1000);
 				continue;
 			}
