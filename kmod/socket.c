@@ -208,6 +208,12 @@ void azc_sock_detach(struct azc_link *link)
 	write_unlock_bh(&sk->sk_callback_lock);
 }
 
+/* Room for the one-byte TLS record type kTLS takes and gives as a cmsg. */
+union azc_tls_type_cmsg {
+	struct cmsghdr hdr;
+	u8 buf[CMSG_SPACE(sizeof(u8))];
+};
+
 /*
  * Read what is ready, without blocking, from records of one content type;
  * @type gets it. Returns the bytes read, 0 at the end of the stream,
@@ -215,10 +221,7 @@ void azc_sock_detach(struct azc_link *link)
  */
 int azc_sock_recv(struct azc_link *link, void *buf, size_t len, u8 *type)
 {
-	union {
-		struct cmsghdr hdr;
-		u8 buf[CMSG_SPACE(sizeof(u8))];
-	} cmsg = {};
+	union azc_tls_type_cmsg cmsg = {};
 	struct msghdr msg = {
 		.msg_control = &cmsg,
 		.msg_controllen = sizeof(cmsg),
@@ -263,10 +266,7 @@ int azc_sock_send(struct azc_link *link, const void *buf, size_t len,
 void azc_sock_close_notify(struct azc_link *link)
 {
 	static const u8 alert[] = { AZC_TLS_ALERT_WARNING, AZC_TLS_CLOSE_NOTIFY };
-	union {
-		struct cmsghdr hdr;
-		u8 buf[CMSG_SPACE(sizeof(u8))];
-	} cmsg = {};
+	union azc_tls_type_cmsg cmsg = {};
 	struct msghdr msg = {
 		.msg_control = &cmsg,
 		.msg_controllen = sizeof(cmsg),
