@@ -100,6 +100,19 @@ overlay() {
 		head -n 1
 }
 has_overlay() { [ -n "$(overlay "$1")" ]; }
+# show_logs: what the relay and the endpoints said last, and their links.
+show_logs() {
+	local f
+	for f in relayd.log ep1.err ep2.err; do
+		echo "# ---- $f"
+		tail -n 25 "$dir/$f" | sed 's/^/#   /'
+	done
+	echo "# ---- relay sessions"
+	ip netns exec "$r" azconnectctl relay sessions --control "$ctl" 2>&1 | sed 's/^/#   /'
+	echo "# ---- endpoints' azc0"
+	ip -n "$e1" -6 addr show dev azc0 2>&1 | sed 's/^/#   /'
+	ip -n "$e2" -6 addr show dev azc0 2>&1 | sed 's/^/#   /'
+}
 pings() { ip netns exec "$1" ping -6 -c 1 -W 1 "$2"; }
 check "endpoint 1 up" up "$e1" ep1
 check "endpoint 2 up" up "$e2" ep2
@@ -286,7 +299,9 @@ check "device deleted: the relay says so" \
 	wait_for "$dir/relayd.log" 'device azc-relay is gone \(it was deleted\)' 10
 check "... makes it again" \
 	wait_for "$dir/relayd.log" 'kernel data path back on azc-relay' 10
-check "... and the endpoints are back" wait_for 60 both_ping
+if ! check "... and the endpoints are back" wait_for 60 both_ping; then
+	show_logs
+fi
 
 modprobe -r azconnect
 check "module unloaded: the relay says so" \
@@ -298,7 +313,9 @@ check "module back: the relay makes its device again" \
 	wait_for "$dir/relayd.log" 'kernel data path back on azc-relay' 10
 check "... the endpoint its own" \
 	wait_for "$dir/ep1.err" 'device azc0 made again' 60
-check "... and the endpoints ping again" wait_for 90 both_ping
+if ! check "... and the endpoints ping again" wait_for 90 both_ping; then
+	show_logs
+fi
 check_fail "no 'the kernel did not take its connection' loop" \
 	grep -q 'the kernel did not take its connection' "$dir/relayd.log"
 
