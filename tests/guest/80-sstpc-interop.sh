@@ -76,6 +76,15 @@ dump_logs() {
 		[ -e "$dir/$f" ] && show_file "$dir/$f" | tail -n 80 | sed 's/^/#   /'
 	done
 }
+# Killed at the time limit, the logs still say what happened.
+cleanup80() {
+	[ -d "$dir" ] && { echo "# ---- logs at exit"; dump_logs; } >&"$T_STDOUT"
+	[ -n "${sstpc:-}" ] && kill "$sstpc" 2>/dev/null
+	[ -n "${relayd:-}" ] && kill "$relayd" 2>/dev/null
+	t_cleanup
+	rm -rf "$dir"
+}
+trap cleanup80 EXIT
 
 check "ppp modules load" modprobe -a ppp_generic ppp_async
 check "/dev/ppp exists" test -c /dev/ppp
@@ -113,8 +122,13 @@ ip netns exec "$c" sstpc --log-stderr --log-level 4 \
 	unit 30 logfile "$dir/pppd.log" >"$dir/sstpc.log" 2>&1 &
 sstpc=$!
 
-check "relay: Call Connected with the crypto binding verified" \
-	wait_for "$dir/relayd.log" 'CALL_CONNECTED: crypto binding verified' 30
+if ! check "relay: Call Connected with the crypto binding verified" \
+	wait_for "$dir/relayd.log" 'CALL_CONNECTED: crypto binding verified' 30 &&
+	! kill -0 "$sstpc" 2>/dev/null; then
+	# sstpc gave up: nothing below can pass; its log says why.
+	echo "# sstpc exited"
+	exit 1
+fi
 check "relay: endpoint web1 connected" \
 	wait_for "$dir/relayd.log" "endpoint 'web1' connected" 30
 check "relay: IPV6CP opened with link-local addresses" \
@@ -202,4 +216,6 @@ dump_logs
 kill "$relayd" 2>/dev/null
 wait "$relayd" 2>/dev/null
 rm -rf "$dir"
+relayd=
+sstpc=
 t_done

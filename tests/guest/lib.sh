@@ -28,6 +28,9 @@ T_NAME=$(basename "$0" .sh)
 T_NS=()
 T_FAILED=0
 T_OUT=$(mktemp)
+# The test's stdout, for what an EXIT trap prints: a signal that ends the
+# test inside a check finds stdout sent to T_OUT, which cleanup deletes.
+exec {T_STDOUT}>&1
 # ns_new runs in a command substitution ("r=$(ns_new relay)"), a subshell
 # whose T_NS the test never sees: it lists its namespaces here too.
 T_NS_LIST=$(mktemp)
@@ -43,6 +46,11 @@ t_cleanup() {
 	rm -f "$T_OUT" "$T_NS_LIST"
 }
 trap t_cleanup EXIT
+# tests/guest/run's time limit (timeout) sends SIGTERM to the test and
+# then to its whole process group: the first one exits, which runs the
+# EXIT trap (this one, or the test's own); a second one must not cut
+# that cleanup short, or the test's namespaces outlive it.
+trap 'trap "" TERM INT; exit 143' TERM INT
 
 # ns_new NAME: create namespace "$T_NAME-NAME" and print its name.
 ns_new() {
