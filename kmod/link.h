@@ -56,6 +56,9 @@
  */
 #define AZC_RX_BUF_LEN		(32 * 1024)
 
+/* The relay's name service, on its overlay address (relayd: dns.c) */
+#define AZC_NAME_SERVICE_PORT	53
+
 /*
  * Why a link dropped a packet or counted an error; each has a counter of
  * its own, reported with the link (netlink attribute in parentheses, in

@@ -84,13 +84,34 @@ static bool azc_rx_to_endpoint(const struct azc_link *link,
 }
 
 /*
+ * The relay's own service on its overlay address: the name service, DNS
+ * over UDP and TCP (port 53 is at the same offset in both headers). Not a
+ * later fragment, whose first bytes are no transport header.
+ */
+static bool azc_rx_to_name_service(const struct azc_link *link,
+				   struct sk_buff *skb,
+				   const struct in6_addr *dst, u8 nexthdr,
+				   int thoff, __be16 frag_off)
+{
+	__be16 _port, *port;
+
+	if ((nexthdr != IPPROTO_UDP && nexthdr != IPPROTO_TCP) ||
+	    (frag_off & htons(IP6_OFFSET)) ||
+	    memcmp(&dst->s6_addr[8], link->cfg.local_iid, AZCONNECT_IID_LEN) ||
+	    !ipv6_prefix_equal(dst, &link->cfg.peer_addr, 64))
+		return false;
+	port = skb_header_pointer(skb, thoff + 2, sizeof(_port), &_port);
+	return port && *port == htons(AZC_NAME_SERVICE_PORT);
+}
+
+/*
  * On a relay, where a link's packet may go: to another endpoint's address
  * (a link of the device holds it), or to the relay itself for what the
  * overlay needs (router and neighbor discovery, MLD, ping: ICMPv6; to the
  * relay's addresses, link-local ones, link-scope multicast, or any other
- * address of the overlay /64). Anything else is dropped with its reason:
- * the relay is not a router into its host's other networks, nor a way to
- * its host's services.
+ * address of the overlay /64), and to its name service. Anything else is
+ * dropped with its reason: the relay is not a router into its host's
+ * other networks, nor a way to its host's other services.
  */
 static enum azc_drop azc_rx_dst_check(const struct azc_link *link,
 				      struct sk_buff *skb)
@@ -99,6 +120,7 @@ static enum azc_drop azc_rx_dst_check(const struct azc_link *link,
 	int type = ipv6_addr_type(dst);
 	__be16 frag_off;
 	u8 nexthdr;
+	int thoff;
 
 	if (type & IPV6_ADDR_MULTICAST) {
 		if (IPV6_ADDR_MC_SCOPE(dst) != IPV6_ADDR_SCOPE_LINKLOCAL)
@@ -111,10 +133,14 @@ static enum azc_drop azc_rx_dst_check(const struct azc_link *link,
 	}
 	/* For the relay itself */
 	nexthdr = ipv6_hdr(skb)->nexthdr;
-	if (ipv6_skip_exthdr(skb, sizeof(struct ipv6hdr), &nexthdr,
-			     &frag_off) < 0 || nexthdr != IPPROTO_ICMPV6)
+	thoff = ipv6_skip_exthdr(skb, sizeof(struct ipv6hdr), &nexthdr,
+				 &frag_off);
+	if (thoff < 0)
 		return AZC_DROP_RX_LOCAL_REFUSED;
-	return AZC_DROP_NUM;
+	if (nexthdr == IPPROTO_ICMPV6 ||
+	    azc_rx_to_name_service(link, skb, dst, nexthdr, thoff, frag_off))
+		return AZC_DROP_NUM;
+	return AZC_DROP_RX_LOCAL_REFUSED;
 }
 
 static void azc_rx_ipv6(struct azc_link *link, const u8 *data,
