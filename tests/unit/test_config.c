@@ -66,6 +66,42 @@ static void test_relay_ok(void **state)
 	azc_relay_cfg_free(&c);
 }
 
+static void test_relay_names(void **state)
+{
+	static const char text[] =
+		"zone = Corp.Example.\n"
+		"names_grace = 90\n"
+		"[endpoint web1]\n"
+		"token = t\n"
+		"aliases = \"WWW, api  intranet-2\"\n"
+		"[endpoint db]\n"
+		"token = t\n";
+	struct azc_relay_cfg c;
+	const struct azc_relay_endpoint *ep;
+	char err[AZC_CFG_ERR_LEN] = "";
+
+	(void)state;
+	assert_int_equal(relay_parse(text, &c, err), 0);
+	assert_string_equal(c.zone, "corp.example");
+	assert_int_equal(c.names_grace_ms, 90000);
+	ep = azc_relay_cfg_find(&c, "web1");
+	assert_non_null(ep);
+	assert_int_equal(ep->n_alias, 3);
+	assert_string_equal(ep->alias[0], "www");
+	assert_string_equal(ep->alias[1], "api");
+	assert_string_equal(ep->alias[2], "intranet-2");
+	assert_int_equal(azc_relay_cfg_find(&c, "db")->n_alias, 0);
+	azc_relay_cfg_free(&c);
+
+	assert_true(azc_dns_label_ok("a", 1));
+	assert_true(azc_dns_label_ok("x-1", 3));
+	assert_false(azc_dns_label_ok("-x", 2));
+	assert_false(azc_dns_label_ok("x-", 2));
+	assert_false(azc_dns_label_ok("a_b", 3));
+	assert_false(azc_dns_label_ok("", 0));
+	assert_false(azc_dns_label_ok("a.b", 3));
+}
+
 static void test_defaults(void **state)
 {
 	struct azc_relay_cfg c;
@@ -80,6 +116,8 @@ static void test_defaults(void **state)
 	assert_int_equal(c.echo_ms, 0);		/* the engine's 60 s */
 	assert_int_equal(c.echo_retries, 0);	/* the engine's 5 */
 	assert_string_equal(c.state_dir, AZC_RELAY_STATE_DIR);
+	assert_string_equal(c.zone, "azconnect.internal");
+	assert_int_equal(c.names_grace_ms, 300000);
 	assert_int_equal(c.n_ep, 0);
 	azc_relay_cfg_free(&c);
 }
@@ -118,6 +156,13 @@ static void test_errors(void **state)
 	expect_err("[endpoint a]\n", "endpoint 'a' has no token");
 	expect_err("[endpoint]\n", "relayd.conf:1: unknown section");
 	expect_err("cert = /a\n", "'cert' and 'key' go together");
+	expect_err("zone = a..b\n", "zone: 'a..b' is not a domain name");
+	expect_err("zone = a_b.example\n", "is not a domain name");
+	expect_err("zone = .\n", "is not a domain name");
+	expect_err("[endpoint a]\ntoken = x\naliases = ok bad_one\n",
+		   "relayd.conf:3: aliases: 'bad_one' is not a DNS label");
+	expect_err("[endpoint a]\ntoken = x\naliases = a b c d e f g h i\n",
+		   "aliases: at most 8");
 	expect_err(" = x\n", "relayd.conf:1: missing key");
 	expect_err("echo_interval = 0\n", "relayd.conf:1: echo_interval");
 	expect_err("echo_retries = 101\n", "relayd.conf:1: echo_retries");
@@ -191,6 +236,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_relay_ok),
+		cmocka_unit_test(test_relay_names),
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_client),

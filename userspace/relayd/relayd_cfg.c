@@ -31,6 +31,77 @@ void azc_relay_cfg_init(struct azc_relay_cfg *c)
 	c->source_prefix_v6 = 64;
 	c->tls_timeout_ms = 10000;
 	c->auth_timeout_ms = 30000;
+	strcpy(c->zone, AZC_RELAY_ZONE);
+	c->names_grace_ms = 300000;
+}
+
+bool azc_dns_label_ok(const char *s, size_t len)
+{
+	size_t i;
+
+	if (!len || len > AZC_DNS_LABEL_MAX || s[0] == '-' || s[len - 1] == '-')
+		return false;
+	for (i = 0; i < len; i++)
+		if (!isalnum((unsigned char)s[i]) && s[i] != '-')
+			return false;
+	return true;
+}
+
+/* zone = a domain name of such labels, stored in lower case, no final dot. */
+static int relay_set_zone(struct azc_relay_cfg *c, const char *v, char *err,
+			  size_t errlen)
+{
+	size_t len = strlen(v), i, start = 0;
+
+	if (len && v[len - 1] == '.')
+		len--;
+	if (!len || len > AZC_DNS_NAME_MAX)
+		goto bad;
+	for (i = 0; i <= len; i++) {
+		if (i < len && v[i] != '.')
+			continue;
+		if (!azc_dns_label_ok(v + start, i - start))
+			goto bad;
+		start = i + 1;
+	}
+	for (i = 0; i < len; i++)
+		c->zone[i] = (char)tolower((unsigned char)v[i]);
+	c->zone[len] = '\0';
+	return 0;
+bad:
+	snprintf(err, errlen, "zone: '%s' is not a domain name of letters, digits and hyphens",
+		 v);
+	return -EINVAL;
+}
+
+/* aliases = "www, api": labels separated by commas or blanks. */
+static int relay_set_aliases(struct azc_relay_endpoint *ep, const char *v,
+			     char *err, size_t errlen)
+{
+	const char *p = v;
+	size_t n, i;
+
+	ep->n_alias = 0;
+	for (;;) {
+		p += strspn(p, ", \t");
+		if (!*p)
+			return 0;
+		n = strcspn(p, ", \t");
+		if (!azc_dns_label_ok(p, n)) {
+			snprintf(err, errlen, "aliases: '%.*s' is not a DNS label (letters, digits, hyphens; 1 to 63)",
+				 (int)(n > 64 ? 64 : n), p);
+			return -EINVAL;
+		}
+		if (ep->n_alias == AZC_RELAY_ALIASES_MAX) {
+			snprintf(err, errlen, "aliases: at most %d", AZC_RELAY_ALIASES_MAX);
+			return -EINVAL;
+		}
+		for (i = 0; i < n; i++)
+			ep->alias[ep->n_alias][i] = (char)tolower((unsigned char)p[i]);
+		ep->alias[ep->n_alias][n] = '\0';
+		ep->n_alias++;
+		p += n;
+	}
 }
 
 void azc_relay_cfg_free(struct azc_relay_cfg *c)
@@ -107,7 +178,12 @@ static int relay_ep_kv(struct relay_parse *p, const char *key, const char *v,
 			return -EINVAL;
 		return azc_cfg_set_str(ep->group, sizeof(ep->group), key, v, err, errlen);
 	}
-	snprintf(err, errlen, "unknown key '%s' in an endpoint section (token, group)",
+	if (!strcmp(key, "aliases")) {
+		if (azc_cfg_dup_check(&p->seen_ep, 4, key, err, errlen))
+			return -EINVAL;
+		return relay_set_aliases(ep, v, err, errlen);
+	}
+	snprintf(err, errlen, "unknown key '%s' in an endpoint section (token, group, aliases)",
 		 key);
 	return -EINVAL;
 }
@@ -120,7 +196,7 @@ static int relay_kv(void *ctx, const char *section, const char *key,
 		"handshake_burst", "tls_timeout", "negotiation_timeout",
 		"device", "prefix", "subnet_id", "echo_interval", "echo_retries",
 		"source_prefix_v4", "source_prefix_v6", "auth_timeout",
-		"control", "cert_names",
+		"control", "cert_names", "zone", "names_grace",
 	};
 	struct relay_parse *p = ctx;
 	struct azc_relay_cfg *c = p->c;
@@ -183,9 +259,14 @@ static int relay_kv(void *ctx, const char *section, const char *key,
 	case 16:
 		return azc_cfg_set_str(c->control, sizeof(c->control), key, v,
 				       err, errlen);
-	default:
+	case 17:
 		return azc_cfg_set_str(c->cert_names, sizeof(c->cert_names), key,
 				       v, err, errlen);
+	case 18:
+		return relay_set_zone(c, v, err, errlen);
+	default:
+		return azc_cfg_set_seconds(&c->names_grace_ms, key, v, err,
+					   errlen);
 	}
 }
 
@@ -265,6 +346,9 @@ int azc_relay_cfg_load(struct azc_relay_cfg *c, const char *path,
 		if (bits < AZC_CFG_TOKEN_MIN_BITS)
 			relay_warn(c, "warning: endpoint '%s': its token is weak (about %u bits, fewer than %u): make one with azconnect-relayd --gen-token",
 				   c->ep[i].name, bits, AZC_CFG_TOKEN_MIN_BITS);
+		if (!azc_dns_label_ok(c->ep[i].name, strlen(c->ep[i].name)))
+			relay_warn(c, "warning: endpoint '%s': its name is not a DNS label (letters, digits, hyphens; 1 to 63), so it cannot register it in the name service; its aliases it can",
+				   c->ep[i].name);
 	}
 	return ret;
 }

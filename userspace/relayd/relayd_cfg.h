@@ -7,12 +7,22 @@
 #ifndef AZC_RELAYD_CFG_H
 #define AZC_RELAYD_CFG_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
 #include "config/config.h"
+
+#define AZC_RELAY_ALIASES_MAX	8	/* more names an endpoint may register */
+#define AZC_DNS_LABEL_MAX	63
+#define AZC_DNS_NAME_MAX	253
 
 struct azc_relay_endpoint {
 	char name[AZC_CFG_NAME_MAX + 1];
 	char token[AZC_CFG_TOKEN_MAX + 1];
 	char group[AZC_CFG_NAME_MAX + 1];
+	/* aliases = "www, api": single DNS labels under the zone */
+	char alias[AZC_RELAY_ALIASES_MAX][AZC_DNS_LABEL_MAX + 1];
+	size_t n_alias;
 };
 
 struct azc_relay_cfg {
@@ -34,6 +44,8 @@ struct azc_relay_cfg {
 	unsigned int echo_retries;	/* 0: the engine's */
 	char control[AZC_CFG_PATH_MAX];	/* control socket; "": default */
 	char cert_names[AZC_CFG_PATH_MAX];	/* self-signed SANs, blank-separated */
+	char zone[AZC_DNS_NAME_MAX + 1];	/* the name service's; lower case */
+	unsigned int names_grace_ms;	/* records kept after a session: 300 s */
 	struct azc_relay_endpoint *ep;
 	size_t n_ep;
 	/* What load found worth saying, a line each: file mode, weak tokens */
@@ -43,6 +55,11 @@ struct azc_relay_cfg {
 #define AZC_RELAY_CONF		"/etc/azconnect/relayd.conf"
 #define AZC_RELAY_STATE_DIR	"/var/lib/azconnect-relayd"
 #define AZC_RELAY_DEVICE	"azc-relay"
+#define AZC_RELAY_ZONE		"azconnect.internal"
+
+/* @s is a DNS label of letters, digits and hyphens (1 to 63, no hyphen at
+ * either end), as host names are (RFC 952, 1123). */
+bool azc_dns_label_ok(const char *s, size_t len);
 
 void azc_relay_cfg_init(struct azc_relay_cfg *c);
 void azc_relay_cfg_free(struct azc_relay_cfg *c);
