@@ -43,6 +43,49 @@ static void test_ra_bytes(void **state)
 	assert_int_equal(azc_ra_build(buf, 48, &p), 48);
 }
 
+static void test_ra_dns(void **state)
+{
+	struct in6_addr ns;
+	struct azc_ra_params p = {
+		.mtu = 1400,
+		.valid_lft = AZC_RA_VALID_LFT,
+		.preferred_lft = AZC_RA_PREFERRED_LFT,
+		.rdnss = &ns,
+		.dnssl = "azconnect.internal",
+		.dns_lft = AZC_RA_DNS_LFT,
+	};
+	uint8_t buf[AZC_RA_MAX_LEN];
+
+	(void)state;
+	inet_pton(AF_INET6, "fd12:3456:789a:1::", &p.prefix);
+	inet_pton(AF_INET6, "fd12:3456:789a:1::53", &ns);
+	assert_int_equal(azc_ra_build(buf, sizeof(buf), &p), 56 + 24 + 32);
+	assert_hex(buf + 56,
+		   /* RDNSS: 3 x 8 bytes, reserved, 1800 s, one address */
+		   "19 03 0000 00000708"
+		   "fd12 3456 789a 0001 0000 0000 0000 0053"
+		   /* DNSSL: 4 x 8 bytes, reserved, 1800 s, labels, padding */
+		   "1f 04 0000 00000708"
+		   "09 617a636f6e6e656374 08 696e7465726e616c 00"
+		   "00 0000 0000");
+	/* A trailing dot is the same domain; no room is ENOSPC */
+	p.dnssl = "azconnect.internal.";
+	assert_int_equal(azc_ra_build(buf, sizeof(buf), &p), 56 + 24 + 32);
+	assert_int_equal(azc_ra_build(buf, 56 + 24 + 31, &p), -ENOSPC);
+	assert_int_equal(azc_ra_build(buf, 56 + 23, &p), -ENOSPC);
+	/* Only one of them; the root is no search domain */
+	p.rdnss = NULL;
+	assert_int_equal(azc_ra_build(buf, sizeof(buf), &p), 56 + 32);
+	assert_int_equal(buf[56], 31);
+	p.dnssl = ".";
+	assert_int_equal(azc_ra_build(buf, sizeof(buf), &p), -EINVAL);
+	p.dnssl = "a..b";
+	assert_int_equal(azc_ra_build(buf, sizeof(buf), &p), -EINVAL);
+	p.dnssl = NULL;
+	p.rdnss = &ns;
+	assert_int_equal(azc_ra_build(buf, sizeof(buf), &p), 56 + 24);
+}
+
 static void test_rs(void **state)
 {
 	uint8_t rs[16];
@@ -124,6 +167,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ra_bytes),
+		cmocka_unit_test(test_ra_dns),
 		cmocka_unit_test(test_rs),
 		cmocka_unit_test(test_prefix),
 		cmocka_unit_test(test_ula_state),
