@@ -175,9 +175,44 @@ static int link_send(void *ctx, uint32_t kind, const uint8_t *frame,
 	return ret;
 }
 
+/* Whether endpoint @name has a link other than @but that is not ending. */
+static bool kern_has_link(struct relayd *r, const char *name,
+			  const struct rlink *but)
+{
+	const struct rlink *l;
+
+	for (l = r->k.links; l; l = l->next)
+		if (l != but && !l->deleting &&
+		    !strcmp(azc_sess_info(l->sess)->peer_name, name))
+			return true;
+	return false;
+}
+
+const char *kern_endpoint_of(struct relayd *r, const struct in6_addr *a)
+{
+	const struct azc_sess_info *i;
+	const struct rlink *l;
+	struct in6_addr addr;
+
+	for (l = r->k.links; l; l = l->next) {
+		if (l->deleting)
+			continue;
+		i = azc_sess_info(l->sess);
+		azc_prefix_addr(&r->k.p64, i->peer_iid, &addr);
+		if (!memcmp(&addr, a, sizeof(addr)))
+			return i->peer_name;
+	}
+	return NULL;
+}
+
 static void link_free(struct rlink *l)
 {
 	struct relayd *r = l->r;
+	const char *name = azc_sess_info(l->sess)->peer_name;
+
+	/* Its names stay for a grace period, for a reconnect. */
+	if (!kern_has_link(r, name, l))
+		dns_endpoint_down(r, name);
 
 	if (l->prev)
 		l->prev->next = l->next;
@@ -229,6 +264,7 @@ static void kern_link_up(struct relayd *r, struct rlink *l)
 	inet_ntop(AF_INET6, &addr, a, sizeof(a));
 	link_log(l, "endpoint '%s' handed to the kernel: link %u, %s, MRU %u",
 		 i->peer_name, l->link_id, a, i->peer_mru);
+	dns_endpoint_up(r, i->peer_name);
 	/* The endpoint learns the prefix now, not in 10 minutes. */
 	radv_multicast(r);
 }
@@ -441,6 +477,7 @@ static void kern_lost(struct relayd *r)
 		link_free(r->k.links);
 	}
 	radv_close(r);
+	dns_close(r);
 	azc_nl_close(&r->k.nl);
 	r->k.nlfd = -1;
 	r->k.on = false;
@@ -474,6 +511,7 @@ static void kern_recover(struct relayd *r)
 	r->k.recover_logged = false;
 	relayd_log("kernel data path back on %s: accepting sessions again",
 		   r->cfg.device);
+	dns_open(r);
 	relayd_accepting(r, true);
 }
 

@@ -239,6 +239,10 @@ static int wait_ms(struct relayd *r, int64_t now)
 	int64_t best = kern_deadline(r), d;
 	const struct conn *c;
 
+	d = dns_deadline(r);
+	if (d >= 0 && (best < 0 || d < best))
+		best = d;
+
 	for (c = r->conns; c; c = conn_next(c)) {
 		d = conn_deadline(c);
 		if (d >= 0 && (best < 0 || d < best))
@@ -308,6 +312,7 @@ static void run_timers(struct relayd *r)
 			conn_timer(r, c, now);
 	}
 	kern_timers(r, now);
+	dns_timers(r, now);
 }
 
 static void dispatch(struct relayd *r, struct epoll_event *ev)
@@ -332,6 +337,18 @@ static void dispatch(struct relayd *r, struct epoll_event *ev)
 	}
 	if (p == &r->ctlfd) {
 		control_event(r);
+		return;
+	}
+	if (p == &r->dns.udpfd) {
+		dns_udp_event(r);
+		return;
+	}
+	if (p == &r->dns.tcpfd) {
+		dns_tcp_accept(r);
+		return;
+	}
+	if (dns_tcp_owns(r, p)) {
+		dns_tcp_event(r, p, ev->events);
 		return;
 	}
 	conn_event(r, p, ev->events);
@@ -362,5 +379,6 @@ int relayd_run(struct relayd *r)
 			   r->n_conns + r->k.n_links);
 	conn_free_all(r);
 	kern_free(r);
+	dns_free(r);
 	return 0;
 }

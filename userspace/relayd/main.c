@@ -83,9 +83,14 @@ static void usage(FILE *f)
 		"                        counts as dead and is dropped (5)\n"
 		"  control = PATH        the control socket, for 'azconnectctl relay'\n"
 		"                        (%s)\n"
+		"  zone = DOMAIN         the name service's zone (azconnect.internal);\n"
+		"                        with the reverse zone of the overlay /64, on\n"
+		"                        the relay's overlay address, port 53\n"
+		"  names_grace = S       an ended session's names stay this long (300)\n"
 		"  [endpoint NAME]       one section per endpoint:\n"
 		"  token = SECRET        its token (the PPP secret), required\n"
 		"  group = GROUP         its group (informational for now)\n"
+		"  aliases = \"A, B\"     more names it may register in the zone\n"
 		"\n"
 		"Signals: SIGTERM/SIGINT disconnect every session (CALL_DISCONNECT) and\n"
 		"exit; SIGHUP reloads the endpoints and limits from the config file.\n"
@@ -301,7 +306,7 @@ static int start(struct relayd *r, struct opts *o)
 	r->rl = calloc(RELAYD_RL_SLOTS, sizeof(*r->rl));
 	if (r->epfd < 0 || !r->rl || relayd_rl_init(r))
 		return 1;
-	if (kern_setup(r))
+	if (kern_setup(r) || dns_init(r))
 		return 1;
 	/* Without it the relay still serves; "azconnectctl relay" says why. */
 	control_open(r);
@@ -329,6 +334,7 @@ static void cleanup(struct relayd *r)
 	free(r->rl);
 	relayd_rl_free(r);
 	kern_free(r);
+	dns_free(r);
 	azc_iid_free(&r->iids);
 	azc_tls_ctx_free(r->tls);
 	azc_relay_cfg_free(&r->cfg);
@@ -337,6 +343,7 @@ static void cleanup(struct relayd *r)
 int main(int argc, char **argv)
 {
 	struct relayd r = { .config_path = AZC_RELAY_CONF, .epfd = -1,
+			    .dns = { .udpfd = -1, .tcpfd = -1 },
 			    .sigfd = -1, .ctlfd = -1,
 			    .k = { .nlfd = -1, .rafd = -1 } };
 	struct opts o = { 0 };

@@ -117,14 +117,21 @@ void radv_send(struct relayd *r, const struct sockaddr_in6 *to)
 		.valid_lft = AZC_RA_VALID_LFT,
 		.preferred_lft = AZC_RA_PREFERRED_LFT,
 	};
+	/* The name service, while it listens (RFC 8106) */
+	if (r->dns.udpfd >= 0) {
+		p.rdnss = &r->dns.addr;
+		p.dnssl = r->cfg.zone;
+		p.dns_lft = AZC_RA_DNS_LFT;
+	}
 	struct sockaddr_in6 all = {
 		.sin6_family = AF_INET6,
 		.sin6_scope_id = r->k.ifindex,
 	};
 	char a[INET6_ADDRSTRLEN];
-	uint8_t buf[AZC_RA_LEN];
-	int n = azc_ra_build(buf, sizeof(buf), &p);
+	uint8_t buf[AZC_RA_MAX_LEN];
+	int n;
 
+	n = azc_ra_build(buf, sizeof(buf), &p);
 	if (!to) {
 		inet_pton(AF_INET6, "ff02::1", &all.sin6_addr);
 		to = &all;

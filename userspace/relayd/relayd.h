@@ -52,6 +52,23 @@ struct relay_kern {
 	int64_t next_check;		/* is the device still there? */
 };
 
+/* The name service's transport (dns.c); its zones are names.c's. */
+#define RELAYD_DNS_TCP_MAX	16	/* connections; the oldest makes room */
+#define RELAYD_DNS_TCP_IDLE_MS	10000	/* RFC 7766 6.2.3: seconds, not more */
+#define RELAYD_DNS_UDP_BURST	64	/* messages per wake-up */
+
+struct dns_tcp;
+struct azc_names;
+
+struct relay_dns {
+	struct azc_names *names;	/* NULL: no name service */
+	struct in6_addr addr;		/* the relay's overlay address */
+	int udpfd, tcpfd;		/* -1 while the device is gone */
+	struct dns_tcp *tcp;		/* RELAYD_DNS_TCP_MAX slots */
+	unsigned int n_tcp;
+	uint64_t messages, changes;
+};
+
 struct rl_bucket {
 	uint8_t addr[16];
 	double tokens;
@@ -79,6 +96,7 @@ struct relayd {
 	struct rl_bucket *rl;
 	struct evp_mac_ctx_st *rl_mac;	/* SipHash, keyed at start */
 	struct relay_kern k;
+	struct relay_dns dns;
 };
 
 /* main.c */
@@ -163,6 +181,8 @@ void kern_nl_event(struct relayd *r);
 void kern_ra_event(struct relayd *r);
 int64_t kern_deadline(const struct relayd *r);
 void kern_timers(struct relayd *r, int64_t now);
+/* The endpoint whose live link has overlay address @a, or NULL. */
+const char *kern_endpoint_of(struct relayd *r, const struct in6_addr *a);
 void kern_stop(struct relayd *r, int64_t now);
 void kern_free(struct relayd *r);
 
@@ -181,6 +201,25 @@ void radv_send(struct relayd *r, const struct sockaddr_in6 *to);
 /* An RA to all nodes now, or as soon as RFC 4861 allows. */
 void radv_multicast(struct relayd *r);
 void radv_close(struct relayd *r);
+
+/*
+ * dns.c: the name service on the overlay address. dns_init once the data
+ * path is set up (nothing without it); dns_close when the device goes,
+ * dns_open when it is back (the records stay meanwhile).
+ */
+int dns_init(struct relayd *r);
+int dns_open(struct relayd *r);
+void dns_close(struct relayd *r);
+void dns_free(struct relayd *r);
+void dns_udp_event(struct relayd *r);
+void dns_tcp_accept(struct relayd *r);
+bool dns_tcp_owns(const struct relayd *r, const void *p);
+void dns_tcp_event(struct relayd *r, struct dns_tcp *t, uint32_t events);
+int64_t dns_deadline(const struct relayd *r);
+void dns_timers(struct relayd *r, int64_t now);
+/* An endpoint's link is up; its last one is gone (records then expire). */
+void dns_endpoint_up(struct relayd *r, const char *name);
+void dns_endpoint_down(struct relayd *r, const char *name);
 
 /* control.c: the operator's control socket */
 const char *relayd_control_path(const struct relayd *r);
