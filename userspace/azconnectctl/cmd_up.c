@@ -64,14 +64,17 @@ static void up_usage(FILE *f)
 		"                            echo_interval (s of silence before an\n"
 		"                            SSTP echo, and between echoes; 60),\n"
 		"                            echo_retries (unanswered echoes before\n"
-		"                            the relay counts as dead; 5));\n"
+		"                            the relay counts as dead; 5), zone\n"
+		"                            (the name service's: azconnect.internal));\n"
 		"                            options win\n"
 		"  -d, --run-dir DIR         state files (default %s)\n"
 		"  -v, --verbose             print each negotiation step\n"
 		"\n"
 		"With the azconnect module the connection is handed to the kernel, which\n"
 		"carries IPv6 on the device; a lost link is restored with back-off\n"
-		"(1 s doubling to 60 s). Without it the session carries no packets.\n",
+		"(1 s doubling to 60 s). Each link registers NAME.ZONE (AAAA, PTR)\n"
+		"with the relay's name service, for the overlay address only. Without\n"
+		"the module the session carries no packets.\n",
 		ctl_prog, AZC_CLIENT_DEVICE, AZC_CLIENT_CONF, CTL_RUN_DIR);
 }
 
@@ -296,6 +299,11 @@ static int up_backoff(int *delay)
  * socket reopened, the family's numbers being new. Not while the module
  * is missing: no point in a session that could carry nothing.
  */
+static const char *up_zone(const struct up_opts *o)
+{
+	return o->cfg.zone[0] ? o->cfg.zone : NULL;
+}
+
 static int up_device(struct up_opts *o, char *err, size_t errlen)
 {
 	char name[IF_NAMESIZE];
@@ -313,7 +321,8 @@ static int up_device(struct up_opts *o, char *err, size_t errlen)
 	if (ret)
 		return ret;
 	azc_eplink_close(&o->link);
-	ret = azc_eplink_open(&o->link, ifindex, err, errlen);
+	ret = azc_eplink_open(&o->link, ifindex, o->cfg.name, up_zone(o), err,
+			      errlen);
 	if (ret)
 		return ret;
 	o->ifindex = ifindex;
@@ -454,7 +463,8 @@ static int up_kernel(struct up_opts *o)
 		return 0;
 	}
 	if (!ret)
-		ret = azc_eplink_open(&o->link, o->ifindex, err, sizeof(err));
+		ret = azc_eplink_open(&o->link, o->ifindex, o->cfg.name,
+				      up_zone(o), err, sizeof(err));
 	if (ret) {
 		fprintf(stderr, "%s: up: device %s: %s\n", ctl_prog,
 			o->cfg.device, err);

@@ -41,6 +41,7 @@ static int client_kv(void *ctx, const char *section, const char *key,
 		{ "fingerprint", c->fingerprint, sizeof(c->fingerprint) },
 		{ "ca", c->ca, sizeof(c->ca) },
 		{ "device", c->device, sizeof(c->device) },
+		{ "zone", c->zone, sizeof(c->zone) },
 	};
 	unsigned int i;
 
@@ -60,7 +61,7 @@ static int client_kv(void *ctx, const char *section, const char *key,
 		return azc_cfg_dup_check(&p->seen, 1u << (i + 1), key, err, errlen) ?:
 		       azc_cfg_set_uint(&c->echo_retries, key, v, 1,
 				AZC_CFG_ECHO_RETRIES_MAX, err, errlen);
-	snprintf(err, errlen, "unknown key '%s' (relay, name, token, fingerprint, ca, device, echo_interval, echo_retries)",
+	snprintf(err, errlen, "unknown key '%s' (relay, name, token, fingerprint, ca, device, zone, echo_interval, echo_retries)",
 		 key);
 	return -EINVAL;
 }

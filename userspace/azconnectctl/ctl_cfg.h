@@ -13,6 +13,7 @@ struct azc_client_cfg {
 	char fingerprint[128];
 	char ca[AZC_CFG_PATH_MAX];
 	char device[AZC_CFG_DEV_MAX];	/* "": AZC_CLIENT_DEVICE */
+	char zone[254];			/* the name service's; "": the default */
 	unsigned int echo_ms;		/* SSTP keepalive; 0: the engine's */
 	unsigned int echo_retries;	/* 0: the engine's */
 	char warning[AZC_CFG_ERR_LEN];	/* from load: the file's mode */

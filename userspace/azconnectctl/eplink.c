@@ -22,13 +22,16 @@ int azc_eplink_device(const char *dev, uint32_t *ifindex, char *err,
 				errlen);
 }
 
-int azc_eplink_open(struct azc_eplink *l, uint32_t ifindex, char *err,
-		    size_t errlen)
+int azc_eplink_open(struct azc_eplink *l, uint32_t ifindex, const char *name,
+		    const char *zone, char *err, size_t errlen)
 {
 	int ret;
 
 	memset(l, 0, sizeof(*l));
 	l->ifindex = ifindex;
+	l->name = name;
+	l->zone = zone;
+	azc_reg_init(&l->reg);
 	ret = azc_link_open(&l->nl);
 	if (ret)
 		snprintf(err, errlen, "cannot open a netlink socket for the link: %s",
@@ -38,6 +41,7 @@ int azc_eplink_open(struct azc_eplink *l, uint32_t ifindex, char *err,
 
 void azc_eplink_close(struct azc_eplink *l)
 {
+	azc_reg_stop(&l->reg);
 	azc_nl_close(&l->nl);
 }
 
@@ -66,6 +70,11 @@ int azc_eplink_attach(struct azc_eplink *l, struct azc_client *c, char *err,
 		return ret;
 	c->in_len = 0;
 	azc_kframe_start(&l->kf, c->sess, eplink_send, l);
+	azc_reg_start(&l->reg, l->name, l->zone, l->ifindex,
+		      azc_sess_info(c->sess)->local_iid,
+		      azc_sess_info(c->sess)->peer_iid);
+	if (l->reg.state == AZC_REG_OFF)
+		fprintf(stderr, "azconnectctl: name service: %s\n", l->reg.msg);
 	return 0;
 }
 
@@ -104,20 +113,25 @@ static int eplink_step(struct azc_eplink *l, int stop_fd, int64_t until)
 	const struct azc_link_events ev = {
 		.ctrl = on_ctrl, .del = on_del, .ctx = l,
 	};
-	struct pollfd p[2] = {
+	struct pollfd p[3] = {
 		{ .fd = nl_socket_get_fd(l->nl.sk), .events = POLLIN },
 		{ .fd = stop_fd, .events = POLLIN },
+		{ .fd = azc_reg_fd(&l->reg), .events = POLLIN },
 	};
 	int64_t d = azc_sess_next_deadline(l->kf.sess), now = azc_now_ms();
+	int64_t rd = azc_reg_deadline(&l->reg);
 	int tmo, ret;
 
 	if (until >= 0 && (d < 0 || until < d))
 		d = until;
+	if (rd >= 0 && (d < 0 || rd < d))
+		d = rd;
 	tmo = d < 0 ? -1 : (d <= now ? 0 : (int)(d - now));
 	if (azc_nl_has_events(&l->nl))
 		tmo = 0;
 
-	if (poll(p, stop_fd >= 0 ? 2 : 1, tmo) < 0 && errno != EINTR)
+	/* poll() skips a negative fd: no stop fd, no update out */
+	if (poll(p, 3, tmo) < 0 && errno != EINTR)
 		return -errno;
 	if (stop_fd >= 0 && (p[1].revents & POLLIN))
 		return 1;
@@ -125,6 +139,8 @@ static int eplink_step(struct azc_eplink *l, int stop_fd, int64_t until)
 	if (ret == -ENOBUFS)
 		ret = 0;	/* the end of the session shows anyway */
 	azc_kframe_tick(&l->kf, azc_now_ms());
+	if (!l->down && azc_reg_step(&l->reg, azc_now_ms()))
+		fprintf(stderr, "azconnectctl: name service: %s\n", l->reg.msg);
 	return ret;
 }
 
@@ -149,6 +165,7 @@ static void eplink_remove(struct azc_eplink *l)
 {
 	int64_t end = azc_now_ms() + 1000;
 
+	azc_reg_stop(&l->reg);
 	if (l->down || !l->link_id)
 		return;
 	if (azc_link_del(&l->nl, l->ifindex, l->link_id,

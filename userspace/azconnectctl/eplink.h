@@ -18,6 +18,7 @@
 #include "client.h"
 #include "engine/kframe.h"
 #include "kernel/nllink.h"
+#include "register.h"
 
 struct azc_eplink {
 	struct azc_nl nl;		/* owns the link */
@@ -26,6 +27,9 @@ struct azc_eplink {
 	struct azc_kframe kf;
 	struct azc_link_info last;	/* from link-del-ntf */
 	bool down;			/* link-del-ntf seen */
+	/* Its names in the relay's name service, registered at each attach */
+	const char *name, *zone;
+	struct azc_reg reg;
 };
 
 /*
@@ -35,9 +39,12 @@ struct azc_eplink {
 int azc_eplink_device(const char *dev, uint32_t *ifindex, char *err,
 		      size_t errlen);
 
-/* Opens the owner socket for links on @ifindex. */
-int azc_eplink_open(struct azc_eplink *l, uint32_t ifindex, char *err,
-		    size_t errlen);
+/*
+ * Opens the owner socket for links on @ifindex; each link will register
+ * @name in @zone (NULL: the default) with the relay's name service.
+ */
+int azc_eplink_open(struct azc_eplink *l, uint32_t ifindex, const char *name,
+		    const char *zone, char *err, size_t errlen);
 void azc_eplink_close(struct azc_eplink *l);
 
 /*
