@@ -14,17 +14,9 @@
 
 #include <ldns/ldns.h>
 
+#include "fuzz.h"
 #include "base/util.h"
 #include "relayd/names.h"
-
-#define CHECK(cond)							\
-	do {								\
-		if (!(cond)) {						\
-			fprintf(stderr, "%s:%d: check failed: %s\n",	\
-				__FILE__, __LINE__, #cond);		\
-			abort();					\
-		}							\
-	} while (0)
 
 #define ZONE		"azconnect.internal."
 #define PREFIX		"fd12:3456:789a:1::"
@@ -33,8 +25,6 @@
 #define GRACE_MS	16000
 #define STEP_MS		1000	/* time between two inputs */
 #define CYCLE		64	/* inputs from one session end to the next */
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const char *const aliases[] = { "www", "db" };
 static struct azc_names_sender ep = {
