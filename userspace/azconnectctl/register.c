@@ -26,19 +26,6 @@ void azc_reg_init(struct azc_reg *g)
 	g->fd = -1;
 }
 
-static bool reg_label_ok(const char *s)
-{
-	size_t i, n = strlen(s);
-
-	if (!n || n > 63 || s[0] == '-' || s[n - 1] == '-')
-		return false;
-	for (i = 0; i < n; i++)
-		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
-		      (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
-			return false;
-	return true;
-}
-
 void azc_reg_stop(struct azc_reg *g)
 {
 	if (g->fd >= 0)
@@ -54,7 +41,7 @@ void azc_reg_start(struct azc_reg *g, const char *name, const char *zone,
 {
 	azc_reg_stop(g);
 	azc_reg_init(g);
-	if (!reg_label_ok(name)) {
+	if (!azc_dns_label_ok(name, strlen(name))) {
 		snprintf(g->msg, sizeof(g->msg),
 			 "the name is no DNS label (letters, digits, hyphens; 1 to 63): not registered");
 		return;

@@ -35,18 +35,6 @@ void azc_relay_cfg_init(struct azc_relay_cfg *c)
 	c->names_grace_ms = 300000;
 }
 
-bool azc_dns_label_ok(const char *s, size_t len)
-{
-	size_t i;
-
-	if (!len || len > AZC_DNS_LABEL_MAX || s[0] == '-' || s[len - 1] == '-')
-		return false;
-	for (i = 0; i < len; i++)
-		if (!isalnum((unsigned char)s[i]) && s[i] != '-')
-			return false;
-	return true;
-}
-
 /* zone = a domain name of such labels, stored in lower case, no final dot. */
 static int relay_set_zone(struct azc_relay_cfg *c, const char *v, char *err,
 			  size_t errlen)

@@ -10,11 +10,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "base/util.h"
 #include "config/config.h"
 
 #define AZC_RELAY_ALIASES_MAX	8	/* more names an endpoint may register */
-#define AZC_DNS_LABEL_MAX	63
-#define AZC_DNS_NAME_MAX	253
 
 struct azc_relay_endpoint {
 	char name[AZC_CFG_NAME_MAX + 1];
@@ -56,10 +55,6 @@ struct azc_relay_cfg {
 #define AZC_RELAY_STATE_DIR	"/var/lib/azconnect-relayd"
 #define AZC_RELAY_DEVICE	"azc-relay"
 #define AZC_RELAY_ZONE		"azconnect.internal"
-
-/* @s is a DNS label of letters, digits and hyphens (1 to 63, no hyphen at
- * either end), as host names are (RFC 952, 1123). */
-bool azc_dns_label_ok(const char *s, size_t len);
 
 void azc_relay_cfg_init(struct azc_relay_cfg *c);
 void azc_relay_cfg_free(struct azc_relay_cfg *c);

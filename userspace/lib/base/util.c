@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Helpers every part of the user-space code uses (see util.h). */
 
+#include <ctype.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -51,4 +52,16 @@ void azc_iid_format(const uint8_t iid[8], char *buf, size_t size)
 {
 	snprintf(buf, size, "%02x%02x:%02x%02x:%02x%02x:%02x%02x", iid[0],
 		 iid[1], iid[2], iid[3], iid[4], iid[5], iid[6], iid[7]);
+}
+
+bool azc_dns_label_ok(const char *s, size_t len)
+{
+	size_t i;
+
+	if (!len || len > AZC_DNS_LABEL_MAX || s[0] == '-' || s[len - 1] == '-')
+		return false;
+	for (i = 0; i < len; i++)
+		if (!isalnum((unsigned char)s[i]) && s[i] != '-')
+			return false;
+	return true;
 }

@@ -2,12 +2,13 @@
 /*
  * Helpers that every part of the user-space code uses, each written once:
  * array sizes, the monotonic clock, text from a peer made safe for logs
- * and error messages, interface identifiers as text.
+ * and error messages, interface identifiers as text, DNS labels.
  */
 
 #ifndef AZC_UTIL_H
 #define AZC_UTIL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -35,5 +36,15 @@ void azc_escape_line(const char *in, char *out, size_t size);
 
 /* An 8-byte interface identifier as the last 64 bits of an address. */
 void azc_iid_format(const uint8_t iid[8], char *buf, size_t size);
+
+#define AZC_DNS_LABEL_MAX	63
+#define AZC_DNS_NAME_MAX	253
+
+/*
+ * @len bytes at @s are a DNS label of letters, digits and hyphens (1 to
+ * 63, no hyphen at either end), as host names are (RFC 952, 1123): what
+ * an endpoint may register in the name service.
+ */
+bool azc_dns_label_ok(const char *s, size_t len);
 
 #endif /* AZC_UTIL_H */
