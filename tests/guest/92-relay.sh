@@ -26,12 +26,7 @@ e1=$(ns_new ep1)
 e2=$(ns_new ep2)
 relayd=
 cleanup92() {
-	local ns f p
-	for f in "$dir"/run-*/*.state; do
-		[ -e "$f" ] || continue
-		p=$(sed -n 's/^pid=//p' "$f")
-		[ -n "$p" ] && kill "$p" 2>/dev/null
-	done
+	t_kill_sessions "$dir"
 	[ -n "$relayd" ] && kill "$relayd" 2>/dev/null
 	# The next tests need the module.
 	modprobe azconnect

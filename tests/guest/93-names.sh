@@ -31,12 +31,7 @@ e1=$(ns_new ep1)
 e2=$(ns_new ep2)
 relayd=
 cleanup93() {
-	local f p
-	for f in "$dir"/run-*/*.state; do
-		[ -e "$f" ] || continue
-		p=$(sed -n 's/^pid=//p' "$f")
-		[ -n "$p" ] && kill "$p" 2>/dev/null
-	done
+	t_kill_sessions "$dir"
 	[ -n "$relayd" ] && kill "$relayd" 2>/dev/null
 	wait 2>/dev/null
 	t_cleanup

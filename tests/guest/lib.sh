@@ -52,6 +52,17 @@ trap t_cleanup EXIT
 # that cleanup short, or the test's namespaces outlive it.
 trap 'trap "" TERM INT; exit 143' TERM INT
 
+# t_kill_sessions DIR: ends the "azconnectctl up" processes whose state
+# files are in DIR/run-*/ (each test's --run-dir), for an EXIT trap.
+t_kill_sessions() {
+	local f p
+	for f in "$1"/run-*/*.state; do
+		[ -e "$f" ] || continue
+		p=$(sed -n 's/^pid=//p' "$f")
+		[ -n "$p" ] && kill "$p" 2>/dev/null
+	done
+}
+
 # ns_new NAME: create namespace "$T_NAME-NAME" and print its name.
 ns_new() {
 	local ns="$T_NAME-$1"
