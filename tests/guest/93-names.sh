@@ -126,6 +126,9 @@ check "endpoint 1 registered its name" \
 	wait_for 30 grep -q "name service: registered ep1.azconnect.internal AAAA $a1" "$dir/ep1.err"
 check "endpoint 2 registered its name" \
 	wait_for 30 grep -q "name service: registered ep2.azconnect.internal AAAA $a2" "$dir/ep2.err"
+check_out "azconnectctl status shows it" \
+	"^names=registered ep1.azconnect.internal AAAA $a1 \\(and PTR\\)\$" \
+	ip netns exec "$e1" azconnectctl status ep1 --run-dir "$dir/run-ep1"
 q() {		# q NS ARGS...: dig at the name service, short answers
 	ip netns exec "$1" dig +time=2 +tries=2 @"$ns" "${@:2}"
 }

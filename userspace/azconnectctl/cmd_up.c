@@ -299,6 +299,14 @@ static int up_backoff(int *delay)
  * socket reopened, the family's numbers being new. Not while the module
  * is missing: no point in a session that could carry nothing.
  */
+/* The name registration moved on: status shows it. */
+static void up_names_changed(void *ctx)
+{
+	struct up_opts *o = ctx;
+
+	ctl_state_write(o, o->cur, o->pid);
+}
+
 static const char *up_zone(const struct up_opts *o)
 {
 	return o->cfg.zone[0] ? o->cfg.zone : NULL;
@@ -325,6 +333,8 @@ static int up_device(struct up_opts *o, char *err, size_t errlen)
 			      errlen);
 	if (ret)
 		return ret;
+	o->link.reg_changed = up_names_changed;
+	o->link.reg_ctx = o;
 	o->ifindex = ifindex;
 	fprintf(stderr, "%s: device %s made again (index %u)\n", ctl_prog,
 		o->cfg.device, ifindex);
@@ -357,6 +367,9 @@ static int up_serve_kernel(struct up_opts *o, struct azc_client *c, int sfd,
 {
 	char err[AZC_CLIENT_ERR_LEN];
 	int delay = BACKOFF_MIN_MS, ms;
+
+	o->cur = c;
+	o->pid = pid;
 
 	for (;;) {
 		if (!azc_eplink_serve(&o->link, sfd, err, sizeof(err)))
@@ -470,6 +483,8 @@ static int up_kernel(struct up_opts *o)
 			o->cfg.device, err);
 		return ret;
 	}
+	o->link.reg_changed = up_names_changed;
+	o->link.reg_ctx = o;
 	o->kernel = true;
 	o->co.handoff = true;
 	return 0;

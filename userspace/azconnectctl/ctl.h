@@ -48,6 +48,9 @@ struct up_opts {
 	uint32_t ifindex;
 	struct azc_eplink link;
 	char last_down[AZC_CLIENT_ERR_LEN];
+	/* The session being served, for state files written from callbacks */
+	const struct azc_client *cur;
+	pid_t pid;
 };
 
 int cmd_up(int argc, char **argv);

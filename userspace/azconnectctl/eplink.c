@@ -139,8 +139,11 @@ static int eplink_step(struct azc_eplink *l, int stop_fd, int64_t until)
 	if (ret == -ENOBUFS)
 		ret = 0;	/* the end of the session shows anyway */
 	azc_kframe_tick(&l->kf, azc_now_ms());
-	if (!l->down && azc_reg_step(&l->reg, azc_now_ms()))
+	if (!l->down && azc_reg_step(&l->reg, azc_now_ms())) {
 		fprintf(stderr, "azconnectctl: name service: %s\n", l->reg.msg);
+		if (l->reg_changed)
+			l->reg_changed(l->reg_ctx);
+	}
 	return ret;
 }
 

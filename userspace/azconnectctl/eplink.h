@@ -30,6 +30,9 @@ struct azc_eplink {
 	/* Its names in the relay's name service, registered at each attach */
 	const char *name, *zone;
 	struct azc_reg reg;
+	/* Called when the registration moved on (reg.msg says how) */
+	void (*reg_changed)(void *ctx);
+	void *reg_ctx;
 };
 
 /*

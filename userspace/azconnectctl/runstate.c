@@ -139,6 +139,8 @@ void ctl_state_print(FILE *f, const struct up_opts *o,
 		i->auth == AZC_SESS_AUTH_MSCHAPV2 ? "MS-CHAPv2" : "none");
 	if (o->kernel)
 		fprintf(f, "link_id=%u\n", o->link.link_id);
+	if (o->kernel && o->link.reg.msg[0])
+		fprintf(f, "names=%s\n", o->link.reg.msg);
 }
 
 int ctl_state_write(const struct up_opts *o, const struct azc_client *c,
