@@ -209,6 +209,43 @@ check_fail "an endpoint does not reach port 53 on another of the relay's address
 	udp "$e1" "$anycast"
 kill "$udpsvc"
 
+# --- a hostile endpoint --------------------------------------------------
+
+# ep2 holds 40 TCP connections to the name service without a word (the
+# service keeps 16, the oldest making room), then floods it with UDP
+# queries for 5 s: ep1 still gets its answers, over TCP and UDP.
+ip netns exec "$e2" python3 -c '
+import socket, sys, time
+held = []
+for _ in range(40):
+    held.append(socket.create_connection((sys.argv[1], 53), timeout=5))
+print("held", flush=True)
+time.sleep(60)' "$ns" >"$dir/hold" 2>&1 &
+holder=$!
+wait_for 30 grep -q '^held$' "$dir/hold"
+check_eq "ep1 gets answers over TCP while ep2 holds 40 idle connections" "$a1" \
+	q "$e1" +tcp +short AAAA ep1.azconnect.internal
+kill "$holder" 2>/dev/null
+ip netns exec "$e2" python3 -c '
+import socket, struct, sys, time
+s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+q = struct.pack("!HHHHHH", 0, 0x100, 1, 0, 0, 0) + \
+    b"\x03ep1\x09azconnect\x08internal\x00\x00\x1c\x00\x01"
+end, n = time.time() + 5, 0
+while time.time() < end:
+    try:
+        s.sendto(q, (sys.argv[1], 53)); n += 1
+    except OSError:
+        pass
+print(n)' "$ns" >"$dir/flood" 2>&1 &
+flooder=$!
+sleep 1
+check_eq "... and over UDP while ep2 floods it with queries" "$a1" \
+	q "$e1" +short AAAA ep1.azconnect.internal
+wait "$flooder"
+echo "# ep2 sent $(cat "$dir/flood") queries in 5 s"
+check "the relay still runs" kill -0 "$relayd"
+
 # --- reconnects and withdrawal -------------------------------------------
 
 check "endpoint 1 down" down "$e1" ep1
