@@ -213,7 +213,8 @@ kill "$udpsvc"
 
 # ep2 holds 40 TCP connections to the name service without a word (the
 # service keeps 16, the oldest making room), then floods it with UDP
-# queries for 5 s: ep1 still gets its answers, over TCP and UDP.
+# queries for 5 s (beyond its budget of 100 a second they are dropped
+# unread): ep1 still gets its answers, over TCP and UDP.
 ip netns exec "$e2" python3 -c '
 import socket, sys, time
 held = []
@@ -245,6 +246,12 @@ check_eq "... and over UDP while ep2 floods it with queries" "$a1" \
 wait "$flooder"
 echo "# ep2 sent $(cat "$dir/flood") queries in 5 s"
 check "the relay still runs" kill -0 "$relayd"
+check_out "... and said that ep2 went over its budget" \
+	"name service: endpoint 'ep2' .* sends more than 100 messages a second" \
+	cat "$dir/relayd.log"
+sleep 2
+check_eq "ep2 gets answers again once it calms down" "$a1" \
+	q "$e2" +short AAAA ep1.azconnect.internal
 
 # --- reconnects and withdrawal -------------------------------------------
 

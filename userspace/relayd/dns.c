@@ -13,7 +13,11 @@
  * closed when a new one needs its place; one message at a time, answered
  * before the next is read; closed after RELAYD_DNS_TCP_IDLE_MS without a
  * whole message. UDP: at most RELAYD_DNS_UDP_BURST messages per wake-up,
- * so that a flood cannot hold the loop. Nothing here blocks.
+ * so that a flood cannot hold the loop. Every message, UDP or TCP, comes
+ * out of its sender's budget (RELAYD_DNS_RATE a second per endpoint):
+ * beyond it messages are dropped unanswered, which costs little, so that
+ * the socket's queue drains and one endpoint's flood does not crowd out
+ * the others' queries. Nothing here blocks.
  */
 
 #define _GNU_SOURCE
@@ -199,7 +203,29 @@ static void dns_sender(struct relayd *r, const struct in6_addr *a,
 	s->n_aliases = ep->n_alias;
 }
 
-/* The answer to @msg from @peer in @out, logged if an UPDATE; its length. */
+bool dns_bucket_take(struct dns_bucket *b, int64_t now)
+{
+	if (!b->used) {
+		b->used = true;
+		b->tokens = RELAYD_DNS_BURST;
+	} else {
+		b->tokens += (double)(now - b->last) * RELAYD_DNS_RATE / 1000.0;
+		if (b->tokens > RELAYD_DNS_BURST)
+			b->tokens = RELAYD_DNS_BURST;
+	}
+	b->last = now;
+	if (b->tokens < 1.0) {
+		b->dropped++;
+		return false;
+	}
+	b->tokens -= 1.0;
+	return true;
+}
+
+/*
+ * The answer to @msg from @peer in @out, logged if an UPDATE; its length,
+ * 0 for none (a sender over its budget gets none).
+ */
 static int dns_answer(struct relayd *r, const struct sockaddr_in6 *peer,
 		      const uint8_t *msg, size_t len, bool tcp, uint8_t *out,
 		      size_t outsize)
@@ -210,6 +236,8 @@ static int dns_answer(struct relayd *r, const struct sockaddr_in6 *peer,
 	unsigned int before = azc_names_serial(r->dns.names);
 	int n;
 
+	if (!kern_dns_allow(r, &peer->sin6_addr, azc_now_ms()))
+		return 0;
 	dns_sender(r, &peer->sin6_addr, &s, al);
 	n = azc_names_handle(r->dns.names, msg, len, tcp, &s, azc_now_ms(),
 			     out, outsize, log, sizeof(log));

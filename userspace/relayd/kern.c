@@ -33,6 +33,7 @@ struct rlink {
 	struct azc_sess *sess;
 	struct azc_kframe kf;
 	bool deleting;			/* link-del sent */
+	struct dns_bucket dns;		/* its budget at the name service */
 };
 
 #define link_log(l, ...)	peer_log(&(l)->log, false, __VA_ARGS__)
@@ -203,6 +204,43 @@ const char *kern_endpoint_of(struct relayd *r, const struct in6_addr *a)
 			return i->peer_name;
 	}
 	return NULL;
+}
+
+bool kern_dns_allow(struct relayd *r, const struct in6_addr *a, int64_t now)
+{
+	struct dns_bucket *b = &r->dns.others;
+	const struct azc_sess_info *i;
+	struct rlink *l, *owner = NULL;
+	char s[INET6_ADDRSTRLEN];
+	bool ok;
+
+	for (l = r->k.links; l && !owner; l = l->next) {
+		i = azc_sess_info(l->sess);
+		if (l->deleting || memcmp(a->s6_addr + 8, i->peer_iid, 8))
+			continue;
+		if (IN6_IS_ADDR_LINKLOCAL(a) ||
+		    !memcmp(a->s6_addr, r->k.p64.s6_addr, 8))
+			owner = l;
+	}
+	if (owner)
+		b = &owner->dns;
+	ok = dns_bucket_take(b, now);
+	if (ok || b->dropping) {
+		/* The episode ends when the budget has filled up again. */
+		if (ok && b->tokens >= RELAYD_DNS_BURST - 1)
+			b->dropping = false;
+		return ok;
+	}
+	b->dropping = true;
+	inet_ntop(AF_INET6, a, s, sizeof(s));
+	if (owner)
+		link_log(owner, "name service: endpoint '%s' (%s) sends more than %d messages a second: the rest go unanswered",
+			 azc_sess_info(owner->sess)->peer_name, s,
+			 RELAYD_DNS_RATE);
+	else
+		relayd_log("name service: senders that are no endpoint (now %s) send more than %d messages a second: the rest go unanswered",
+			   s, RELAYD_DNS_RATE);
+	return false;
 }
 
 static void link_free(struct rlink *l)

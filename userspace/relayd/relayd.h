@@ -56,9 +56,20 @@ struct relay_kern {
 #define RELAYD_DNS_TCP_MAX	16	/* connections; the oldest makes room */
 #define RELAYD_DNS_TCP_IDLE_MS	10000	/* RFC 7766 6.2.3: seconds, not more */
 #define RELAYD_DNS_UDP_BURST	64	/* messages per wake-up */
+#define RELAYD_DNS_RATE		100	/* messages a second per endpoint, */
+#define RELAYD_DNS_BURST	200	/* ... with this burst */
 
 struct dns_tcp;
 struct azc_names;
+
+/* A sender's budget of messages to the name service (token bucket). */
+struct dns_bucket {
+	double tokens;
+	int64_t last;
+	bool used;
+	bool dropping;			/* it ran out, and said so */
+	uint64_t dropped;
+};
 
 struct relay_dns {
 	struct azc_names *names;	/* NULL: no name service */
@@ -67,6 +78,7 @@ struct relay_dns {
 	struct dns_tcp *tcp;		/* RELAYD_DNS_TCP_MAX slots */
 	unsigned int n_tcp;
 	uint64_t messages, changes;
+	struct dns_bucket others;	/* senders that are no endpoint */
 };
 
 struct rl_bucket {
@@ -183,6 +195,12 @@ int64_t kern_deadline(const struct relayd *r);
 void kern_timers(struct relayd *r, int64_t now);
 /* The endpoint whose live link has overlay address @a, or NULL. */
 const char *kern_endpoint_of(struct relayd *r, const struct in6_addr *a);
+/*
+ * Whether the name service may take a message from @a at @now: one
+ * budget per endpoint (its overlay and link-local addresses share it),
+ * one for all other senders. Running out is logged once per episode.
+ */
+bool kern_dns_allow(struct relayd *r, const struct in6_addr *a, int64_t now);
 void kern_stop(struct relayd *r, int64_t now);
 void kern_free(struct relayd *r);
 
@@ -220,6 +238,8 @@ void dns_timers(struct relayd *r, int64_t now);
 /* An endpoint's link is up; its last one is gone (records then expire). */
 void dns_endpoint_up(struct relayd *r, const char *name);
 void dns_endpoint_down(struct relayd *r, const char *name);
+/* Takes one message from @b's budget: false when there is none left. */
+bool dns_bucket_take(struct dns_bucket *b, int64_t now);
 
 /* control.c: the operator's control socket */
 const char *relayd_control_path(const struct relayd *r);
