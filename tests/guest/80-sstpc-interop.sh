@@ -112,15 +112,39 @@ check_fail "... and PPP never started" \
 	grep -q 'Started PPP' "$dir/sstpc-wrong-ca.log"
 check "relay survives the refusal" kill -0 "$relayd"
 
-: >"$dir/pppd.log"
-ip netns exec "$c" sstpc --log-stderr --log-level 4 \
-	--ca-cert "$dir/state/relay.crt" \
-	--user web1 --password "$token" 10.99.0.1 \
-	noauth noipdefault nodefaultroute refuse-eap refuse-pap refuse-chap \
-	refuse-mschap noccp nodeflate nobsdcomp novj +ipv6 nodetach \
-	debug debug lcp-echo-interval 20 lcp-echo-failure 4 \
-	unit 30 logfile "$dir/pppd.log" >"$dir/sstpc.log" 2>&1 &
-sstpc=$!
+# sstpc_start: sstpc and its pppd in the background ($sstpc), logging to
+# sstpc.log and pppd.log.
+sstpc_start() {
+	: >"$dir/pppd.log"
+	ip netns exec "$c" sstpc --log-stderr --log-level 4 \
+		--ca-cert "$dir/state/relay.crt" \
+		--user web1 --password "$token" 10.99.0.1 \
+		noauth noipdefault nodefaultroute refuse-eap refuse-pap refuse-chap \
+		refuse-mschap noccp nodeflate nobsdcomp novj +ipv6 nodetach \
+		debug debug lcp-echo-interval 20 lcp-echo-failure 4 \
+		unit 30 logfile "$dir/pppd.log" >"$dir/sstpc.log" 2>&1 &
+	sstpc=$!
+}
+# sstpc_settled: the session is up, or sstpc is gone.
+sstpc_settled() {
+	[ "$(count "$dir/relayd.log" 'CALL_CONNECTED: crypto binding verified')" -ge 1 ] ||
+		! kill -0 "$sstpc" 2>/dev/null
+}
+# Debian's sstpc (1.0.18) now and then ends right after the HTTP exchange
+# with "The event loop terminated unsuccessfully": its own event loop,
+# not the relay (whose log shows only the client closing), seen in about
+# one run in four on 2 CPUs shared by guests. That fault alone gets two
+# more tries, each said here with sstpc's log; any other end fails below.
+for try in 1 2 3; do
+	sstpc_start
+	wait_until 30 sstpc_settled
+	kill -0 "$sstpc" 2>/dev/null && break
+	count "$dir/sstpc.log" 'The event loop terminated unsuccessfully' >/dev/null || break
+	[ "$try" -lt 3 ] || break
+	echo "# try $try: sstpc's event loop ended after the HTTP exchange; starting it again:"
+	show_file "$dir/sstpc.log" | sed 's/^/#   /'
+	wait "$sstpc" 2>/dev/null
+done
 
 if ! check "relay: Call Connected with the crypto binding verified" \
 	wait_for "$dir/relayd.log" 'CALL_CONNECTED: crypto binding verified' 30 &&
