@@ -130,7 +130,7 @@ check_out "azconnectctl status shows it" \
 	"^names=registered ep1.azconnect.internal AAAA $a1 \\(and PTR\\)\$" \
 	ip netns exec "$e1" azconnectctl status ep1 --run-dir "$dir/run-ep1"
 q() {		# q NS ARGS...: dig at the name service, short answers
-	ip netns exec "$1" dig +time=2 +tries=2 @"$ns" "${@:2}"
+	ip netns exec "$1" dig +time="$(t_secs 2)" +tries=2 @"$ns" "${@:2}"
 }
 check_eq "ep2 finds ep1 by name (dig, UDP)" "$a1" q "$e2" +short AAAA ep1.azconnect.internal
 check_eq "... over TCP" "$a1" q "$e2" +tcp +short AAAA ep1.azconnect.internal
@@ -232,23 +232,30 @@ import socket, struct, sys, time
 s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
 q = struct.pack("!HHHHHH", 0, 0x100, 1, 0, 0, 0) + \
     b"\x03ep1\x09azconnect\x08internal\x00\x00\x1c\x00\x01"
-end, n = time.time() + 5, 0
-while time.time() < end:
+start = time.time()
+n = 0
+while time.time() < start + 5:
     try:
         s.sendto(q, (sys.argv[1], 53)); n += 1
     except OSError:
         pass
-print(n)' "$ns" >"$dir/flood" 2>&1 &
+print(n, round(time.time() - start, 1))' "$ns" >"$dir/flood" 2>&1 &
 flooder=$!
 sleep 1
 check_eq "... and over UDP while ep2 floods it with queries" "$a1" \
 	q "$e1" +short AAAA ep1.azconnect.internal
 wait "$flooder"
-echo "# ep2 sent $(cat "$dir/flood") queries in 5 s"
+read -r sent secs <"$dir/flood"
+echo "# ep2 sent $sent queries in $secs s"
 check "the relay still runs" kill -0 "$relayd"
-check_out "... and said that ep2 went over its budget" \
-	"name service: endpoint 'ep2' .* sends more than 100 messages a second" \
-	cat "$dir/relayd.log"
+# A slow kernel (a debug one) may not let ep2 send more than its budget.
+if [ "$sent" -gt $((200 + 100 * ${secs%.*} + 100)) ]; then
+	check_out "... and said that ep2 went over its budget" \
+		"name service: endpoint 'ep2' .* sends more than 100 messages a second" \
+		cat "$dir/relayd.log"
+else
+	echo "# ep2 stayed within its budget (200 + 100 a second): not checked"
+fi
 sleep 2
 check_eq "ep2 gets answers again once it calms down" "$a1" \
 	q "$e2" +short AAAA ep1.azconnect.internal
