@@ -189,6 +189,7 @@ fuzz: fuzz-build
 # The test command named in README.md.
 check:
 	@$(TOP)/scripts/install-deps
+	@$(TOP)/scripts/extract-debs
 	@$(MAKE) --no-print-directory modules-all userspace unit fuzz-build
 	@$(TOP)/tests/run
 
@@ -201,6 +202,7 @@ check-debug:
 # The product demo; like check, it installs what it needs first.
 demo:
 	@$(TOP)/scripts/install-deps
+	@$(TOP)/scripts/extract-debs
 	@$(MAKE) --no-print-directory module userspace
 	@$(MAKE) --no-print-directory demo-run
 
