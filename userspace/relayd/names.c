@@ -51,6 +51,8 @@ struct azc_names {
 	struct azc_rec *recs;
 	size_t n_recs;
 	size_t cap;
+	azc_names_hook *hook;	/* told of every change of an RRset */
+	void *hook_ctx;
 };
 
 /* The log line being written: always terminated, cut at its size. */
@@ -509,7 +511,7 @@ static void rec_free(struct azc_rec *r)
  * 6.1.1) and one TSIG (RFC 8945 5.1; ldns would also leak all but the
  * last). The records are read once with ldns_wire2rr() to count them.
  */
-static int parse(const uint8_t *msg, size_t len, ldns_pkt **pkt)
+int azc_dns_parse(const uint8_t *msg, size_t len, ldns_pkt **pkt)
 {
 	size_t counts[] = { LDNS_QDCOUNT(msg), LDNS_ANCOUNT(msg),
 			    LDNS_NSCOUNT(msg), LDNS_ARCOUNT(msg) };
@@ -1031,6 +1033,13 @@ static void log_accepted(const struct upd *u, const ldns_rr_list *ups,
 		lb_str(u->lb, " (no change)");
 }
 
+/* The hook learns that @rr's RRset changed (added, deleted, withdrawn). */
+static void tell(const struct azc_names *z, const ldns_rr *rr)
+{
+	if (z->hook)
+		z->hook(z->hook_ctx, ldns_rr_owner(rr), ldns_rr_get_type(rr));
+}
+
 /* The additions of an UPDATE being applied, until they are checked. */
 struct pending {
 	struct azc_rec v[AZC_NAMES_MAX_PER_EP];
@@ -1152,11 +1161,15 @@ static int apply(const struct upd *u, const ldns_rr_list *ups)
 	}
 
 	for (i = k = 0; i < z->n_recs; i++) {
-		if (z->recs[i].doomed)
+		if (z->recs[i].doomed) {
+			tell(z, z->recs[i].rr);
 			rec_free(&z->recs[i]);
-		else
+		} else {
 			z->recs[k++] = z->recs[i];
+		}
 	}
+	for (i = 0; i < add.n; i++)
+		tell(z, add.v[i].rr);
 	memcpy(z->recs + k, add.v, add.n * sizeof(add.v[0]));
 	z->n_recs = total;
 	if (n_del || add.n)
@@ -1326,7 +1339,7 @@ int azc_names_handle(struct azc_names *z, const uint8_t *msg, size_t len,
 	if (opcode != LDNS_PACKET_QUERY && opcode != LDNS_PACKET_UPDATE)
 		return answer_header(msg, LDNS_RCODE_NOTIMPL, out, outsize);
 
-	ret = parse(msg, len, &q);
+	ret = azc_dns_parse(msg, len, &q);
 	if (ret) {
 		if (opcode == LDNS_PACKET_UPDATE) {
 			log_head(&lb, from, NULL);
@@ -1408,10 +1421,12 @@ unsigned int azc_names_expire(struct azc_names *z, int64_t now)
 	size_t i, k;
 
 	for (i = k = 0; i < z->n_recs; i++) {
-		if (z->recs[i].expiry <= now)
+		if (z->recs[i].expiry <= now) {
+			tell(z, z->recs[i].rr);
 			rec_free(&z->recs[i]);
-		else
+		} else {
 			z->recs[k++] = z->recs[i];
+		}
 	}
 	if (k == z->n_recs)
 		return 0;
@@ -1429,4 +1444,29 @@ uint32_t azc_names_serial(const struct azc_names *z)
 size_t azc_names_count(const struct azc_names *z)
 {
 	return z->n_recs;
+}
+
+void azc_names_set_hook(struct azc_names *z, azc_names_hook *hook, void *ctx)
+{
+	z->hook = hook;
+	z->hook_ctx = ctx;
+}
+
+const ldns_rdf *azc_names_apex(const struct azc_names *z, bool reverse)
+{
+	return reverse ? z->rev : z->fwd;
+}
+
+int azc_names_rrset(struct azc_names *z, const ldns_rdf *owner,
+		    uint16_t type, int64_t now, ldns_rr_list *out)
+{
+	size_t i;
+
+	z->now = now;
+	for (i = 0; i < z->n_recs; i++)
+		if (live(z, &z->recs[i]) &&
+		    rr_at(z->recs[i].rr, owner, (ldns_rr_type)type) &&
+		    list_take(out, ldns_rr_clone(z->recs[i].rr)))
+			return -ENOMEM;
+	return 0;
 }

@@ -69,6 +69,10 @@
 #define AZC_NAMES_MAX_MSG	65535
 
 struct azc_names;
+/* ldns's types, for those who use ldns (primary.c) */
+struct ldns_struct_rdf;
+struct ldns_struct_rr_list;
+struct ldns_struct_pkt;
 
 struct azc_names_cfg {
 	const char *zone;		/* "azconnect.internal" (no final dot needed) */
@@ -120,5 +124,35 @@ unsigned int azc_names_expire(struct azc_names *z, int64_t now);
 /* The current SOA serial, and the records held (for status and tests). */
 uint32_t azc_names_serial(const struct azc_names *z);
 size_t azc_names_count(const struct azc_names *z);
+
+/*
+ * Told of every change of the records served: @owner's RRset of @type
+ * (AAAA or PTR; an ldns_rdf, lower case) was added to, deleted from, or
+ * withdrawn at the end of a grace period. Called once per record, after
+ * the change, from azc_names_handle() and azc_names_expire(); the hook
+ * must not call back into @z's changing functions. It is how the changes
+ * reach a primary name server (primary.h).
+ */
+typedef void azc_names_hook(void *ctx, const struct ldns_struct_rdf *owner,
+			    uint16_t type);
+void azc_names_set_hook(struct azc_names *z, azc_names_hook *hook,
+			void *ctx);
+/* The forward zone's apex, or the reverse zone's (ldns_rdf, lower case). */
+const struct ldns_struct_rdf *azc_names_apex(const struct azc_names *z,
+					     bool reverse);
+/*
+ * Copies of the endpoints' records served at @owner of @type at @now
+ * (the fixed NS and SOA aside) appended to @out: 0 or -ENOMEM.
+ */
+int azc_names_rrset(struct azc_names *z, const struct ldns_struct_rdf *owner,
+		    uint16_t type, int64_t now, struct ldns_struct_rr_list *out);
+
+/*
+ * ldns_wire2pkt() with the checks it lacks (at most one OPT and one TSIG,
+ * RFC 6891 6.1.1, RFC 8945 5.1): 0, -EINVAL or -ENOMEM. @len is at least
+ * a header's (12 bytes).
+ */
+int azc_dns_parse(const uint8_t *msg, size_t len,
+		  struct ldns_struct_pkt **pkt);
 
 #endif /* AZC_NAMES_H */

@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 
 #include "base/util.h"
 #include "relayd_cfg.h"
@@ -92,8 +94,64 @@ static int relay_set_aliases(struct azc_relay_endpoint *ep, const char *v,
 	}
 }
 
+int azc_relay_parse_server(const char *v, struct sockaddr_storage *ss,
+			   socklen_t *len)
+{
+	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+	struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+	char host[INET6_ADDRSTRLEN];
+	const char *port = NULL, *end;
+	unsigned long p = 53;
+	size_t n;
+	char *e;
+
+	memset(ss, 0, sizeof(*ss));
+	if (*v == '[') {
+		end = strchr(v, ']');
+		if (!end || (end[1] && end[1] != ':'))
+			return -EINVAL;
+		n = (size_t)(end - v - 1);
+		v++;
+		port = end[1] ? end + 2 : NULL;
+	} else {
+		end = strchr(v, ':');
+		/* more than one colon: an IPv6 address without a port */
+		if (end && !strchr(end + 1, ':')) {
+			n = (size_t)(end - v);
+			port = end + 1;
+		} else {
+			n = strlen(v);
+		}
+	}
+	if (!n || n >= sizeof(host))
+		return -EINVAL;
+	memcpy(host, v, n);
+	host[n] = '\0';
+	if (port) {
+		errno = 0;
+		p = strtoul(port, &e, 10);
+		if (!*port || *e || errno || !p || p > 65535 ||
+		    !isdigit((unsigned char)*port))
+			return -EINVAL;
+	}
+	if (inet_pton(AF_INET, host, &s4->sin_addr) == 1) {
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons((uint16_t)p);
+		*len = sizeof(*s4);
+		return 0;
+	}
+	if (inet_pton(AF_INET6, host, &s6->sin6_addr) == 1) {
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons((uint16_t)p);
+		*len = sizeof(*s6);
+		return 0;
+	}
+	return -EINVAL;
+}
+
 void azc_relay_cfg_free(struct azc_relay_cfg *c)
 {
+	azc_tsig_key_wipe(&c->tsig);
 	free(c->ep);
 	c->ep = NULL;
 	c->n_ep = 0;
@@ -184,7 +242,8 @@ static int relay_kv(void *ctx, const char *section, const char *key,
 		"handshake_burst", "tls_timeout", "negotiation_timeout",
 		"device", "prefix", "subnet_id", "echo_interval", "echo_retries",
 		"source_prefix_v4", "source_prefix_v6", "auth_timeout",
-		"control", "cert_names", "zone", "names_grace",
+		"control", "cert_names", "zone", "names_grace", "dns_update",
+		"dns_tsig",
 	};
 	struct relay_parse *p = ctx;
 	struct azc_relay_cfg *c = p->c;
@@ -252,6 +311,23 @@ static int relay_kv(void *ctx, const char *section, const char *key,
 				       v, err, errlen);
 	case 18:
 		return relay_set_zone(c, v, err, errlen);
+	case 20:
+		if (strlen(v) >= sizeof(c->dns_update) ||
+		    azc_relay_parse_server(v, &c->dns_server,
+					   &c->dns_server_len)) {
+			snprintf(err, errlen, "dns_update: expected ADDR, ADDR:PORT or [V6ADDR]:PORT (a numeric address of the primary name server), not '%.64s'",
+				 v);
+			return -EINVAL;
+		}
+		strcpy(c->dns_update, v);
+		return 0;
+	case 21:
+		if (!*v) {
+			snprintf(err, errlen, "dns_tsig: expected a key file");
+			return -EINVAL;
+		}
+		return azc_cfg_set_str(c->dns_tsig, sizeof(c->dns_tsig), key, v,
+				       err, errlen);
 	default:
 		return azc_cfg_set_seconds(&c->names_grace_ms, key, v, err,
 					   errlen);
@@ -265,6 +341,17 @@ static int relay_check(struct azc_relay_cfg *c, const char *fname, char *err,
 
 	if (!!c->cert[0] != !!c->key[0]) {
 		snprintf(err, errlen, "%s: 'cert' and 'key' go together",
+			 fname ? fname : "config");
+		return -EINVAL;
+	}
+	/* Unsigned UPDATEs to a primary: not something to ship. */
+	if (c->dns_update[0] && !c->dns_tsig[0]) {
+		snprintf(err, errlen, "%s: dns_update needs dns_tsig: the relay signs its updates to the primary with a TSIG key (tsig-keygen or keymgr -t makes one)",
+			 fname ? fname : "config");
+		return -EINVAL;
+	}
+	if (c->dns_tsig[0] && !c->dns_update[0]) {
+		snprintf(err, errlen, "%s: dns_tsig without dns_update (the primary name server)",
 			 fname ? fname : "config");
 		return -EINVAL;
 	}
@@ -326,6 +413,16 @@ int azc_relay_cfg_load(struct azc_relay_cfg *c, const char *path,
 		ret = azc_cfg_secret_mode(path, err, errlen);
 		if (ret == 1) {
 			relay_warn(c, "%s", err);
+			ret = 0;
+		}
+	}
+	if (!ret && c->dns_tsig[0]) {
+		char warn[AZC_CFG_ERR_LEN];
+
+		ret = azc_tsig_key_load(&c->tsig, c->dns_tsig, warn,
+					sizeof(warn), err, errlen);
+		if (ret == 1) {
+			relay_warn(c, "%s", warn);
 			ret = 0;
 		}
 	}

@@ -10,8 +10,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <sys/socket.h>
+
 #include "base/util.h"
 #include "config/config.h"
+#include "tsigkey.h"
 
 #define AZC_RELAY_ALIASES_MAX	8	/* more names an endpoint may register */
 
@@ -45,6 +48,16 @@ struct azc_relay_cfg {
 	char cert_names[AZC_CFG_PATH_MAX];	/* self-signed SANs, blank-separated */
 	char zone[AZC_DNS_NAME_MAX + 1];	/* the name service's; lower case */
 	unsigned int names_grace_ms;	/* records kept after a session: 300 s */
+	/*
+	 * dns_update = SERVER[:PORT]: the primary name server the name
+	 * service's changes go to (primary.h); dns_tsig = FILE: the TSIG key
+	 * they are signed with, read by azc_relay_cfg_load (required).
+	 */
+	char dns_update[64];		/* as given; "": none */
+	struct sockaddr_storage dns_server;
+	socklen_t dns_server_len;
+	char dns_tsig[AZC_CFG_PATH_MAX];
+	struct azc_tsig_key tsig;	/* the secret: wiped by _free */
 	struct azc_relay_endpoint *ep;
 	size_t n_ep;
 	/* What load found worth saying, a line each: file mode, weak tokens */
@@ -62,10 +75,14 @@ int azc_relay_cfg_parse(struct azc_relay_cfg *c, const char *text,
 			const char *fname, char *err, size_t errlen);
 /*
  * Reads @path: refused when other users may read it (it holds tokens);
- * its group may, and weak tokens, go to c->warnings.
+ * its group may, and weak tokens, go to c->warnings. The dns_tsig key
+ * file is read too, on the same terms.
  */
 int azc_relay_cfg_load(struct azc_relay_cfg *c, const char *path,
 		       char *err, size_t errlen);
+/* "ADDR", "ADDR:PORT", "[V6ADDR]" or "[V6ADDR]:PORT" (port 53) */
+int azc_relay_parse_server(const char *v, struct sockaddr_storage *ss,
+			   socklen_t *len);
 const struct azc_relay_endpoint *
 azc_relay_cfg_find(const struct azc_relay_cfg *c, const char *name);
 
