@@ -5,6 +5,11 @@
  * command line per connection and answers with lines, then closes:
  *   sessions             a line per session, "name=... state=..."
  *   disconnect NAME      ends NAME's sessions at once: "disconnected N"
+ *   status               the name service and its primary (dns_update):
+ *                        "names=on records=N serial=N messages=N changes=N"
+ *                        and "primary=SERVER key=NAME state=ok|waiting|
+ *                        refused|unreachable queued=N sent=N ... [last_error
+ *                        ="..."]", or "primary=none"
  * Only root, or the relay's own user, may connect (the file's mode, and
  * SO_PEERCRED checked too). A client has one second to send its line: an
  * operator's tool does, and nothing else may hold the loop.
@@ -22,6 +27,7 @@
 #include <unistd.h>
 
 #include "relayd.h"
+#include "names.h"
 
 #define CONTROL_LINE_MAX	512
 
@@ -114,7 +120,19 @@ static void control_command(struct relayd *r, FILE *out, char *line)
 		fprintf(out, "disconnected %u\n", n);
 		return;
 	}
-	fprintf(out, "error: unknown command (sessions, disconnect NAME)\n");
+	if (!strcmp(line, "status")) {
+		if (r->dns.names)
+			fprintf(out, "names=on records=%zu serial=%u messages=%llu changes=%llu\n",
+				azc_names_count(r->dns.names),
+				azc_names_serial(r->dns.names),
+				(unsigned long long)r->dns.messages,
+				(unsigned long long)r->dns.changes);
+		else
+			fprintf(out, "names=off\n");
+		primary_status(r, out);
+		return;
+	}
+	fprintf(out, "error: unknown command (sessions, disconnect NAME, status)\n");
 }
 
 void control_event(struct relayd *r)

@@ -171,6 +171,7 @@ static void reload_cert(struct relayd *r, const struct azc_relay_cfg *nc)
 
 static void reload(struct relayd *r)
 {
+	struct azc_tsig_key old_key = r->cfg.tsig;
 	struct azc_relay_cfg nc;
 	char err[AZC_CFG_ERR_LEN];
 
@@ -179,14 +180,28 @@ static void reload(struct relayd *r)
 	    relayd_check_limits(&nc, err, sizeof(err))) {
 		relayd_log("SIGHUP: %s not loaded, accounts unchanged: %s",
 			   r->config_path, err);
+		azc_tsig_key_wipe(&old_key);
 		azc_relay_cfg_free(&nc);
 		return;
 	}
 	relayd_log_warnings(&nc);
 	revoke_changed(r, &nc);
 	reload_cert(r, &nc);
+	/*
+	 * The primary's key is read again (a new secret in the same file);
+	 * another server or key file waits for a restart.
+	 */
+	if (strcmp(nc.dns_update, r->cfg.dns_update) ||
+	    strcmp(nc.dns_tsig, r->cfg.dns_tsig))
+		relayd_log("SIGHUP: dns_update and dns_tsig take effect at the next start: %s unchanged",
+			   r->cfg.dns_update[0] ? r->cfg.dns_update : "none");
+	else
+		old_key = nc.tsig;
 	/* Accounts, limits and the certificate; listeners stay. */
 	azc_relay_cfg_free(&r->cfg);
+	r->cfg.tsig = old_key;
+	azc_tsig_key_wipe(&old_key);
+	azc_tsig_key_wipe(&nc.tsig);
 	r->cfg.ep = nc.ep;
 	r->cfg.n_ep = nc.n_ep;
 	memcpy(r->cfg.cert, nc.cert, sizeof(nc.cert));
@@ -240,6 +255,9 @@ static int wait_ms(struct relayd *r, int64_t now)
 	const struct conn *c;
 
 	d = dns_deadline(r);
+	if (d >= 0 && (best < 0 || d < best))
+		best = d;
+	d = primary_deadline(r);
 	if (d >= 0 && (best < 0 || d < best))
 		best = d;
 
@@ -313,6 +331,7 @@ static void run_timers(struct relayd *r)
 	}
 	kern_timers(r, now);
 	dns_timers(r, now);
+	primary_timers(r, now);
 }
 
 static void dispatch(struct relayd *r, struct epoll_event *ev)
@@ -347,6 +366,10 @@ static void dispatch(struct relayd *r, struct epoll_event *ev)
 		dns_tcp_accept(r);
 		return;
 	}
+	if (primary_owns(r, p)) {
+		primary_event(r);
+		return;
+	}
 	if (dns_tcp_owns(r, p)) {
 		dns_tcp_event(r, p, ev->events);
 		return;
@@ -379,6 +402,7 @@ int relayd_run(struct relayd *r)
 			   r->n_conns + r->k.n_links);
 	conn_free_all(r);
 	kern_free(r);
+	primary_free(r);
 	dns_free(r);
 	return 0;
 }

@@ -87,6 +87,11 @@ static void usage(FILE *f)
 		"                        with the reverse zone of the overlay /64, on\n"
 		"                        the relay's overlay address, port 53\n"
 		"  names_grace = S       an ended session's names stay this long (300)\n"
+		"  dns_update = SERVER[:PORT]  also send every change of the names to\n"
+		"                        this primary name server (ADDR, [V6ADDR]:PORT;\n"
+		"                        port 53) as DNS UPDATEs, signed with\n"
+		"  dns_tsig = FILE       this TSIG key (tsig-keygen or keymgr -t; only\n"
+		"                        its owner may read it); see docs/names-primary.md\n"
 		"  [endpoint NAME]       one section per endpoint:\n"
 		"  token = SECRET        its token (the PPP secret), required\n"
 		"  group = GROUP         its group (informational for now)\n"
@@ -306,7 +311,7 @@ static int start(struct relayd *r, struct opts *o)
 	r->rl = calloc(RELAYD_RL_SLOTS, sizeof(*r->rl));
 	if (r->epfd < 0 || !r->rl || relayd_rl_init(r))
 		return 1;
-	if (kern_setup(r) || dns_init(r))
+	if (kern_setup(r) || dns_init(r) || primary_init(r))
 		return 1;
 	/* Without it the relay still serves; "azconnectctl relay" says why. */
 	control_open(r);
@@ -334,6 +339,7 @@ static void cleanup(struct relayd *r)
 	free(r->rl);
 	relayd_rl_free(r);
 	kern_free(r);
+	primary_free(r);
 	dns_free(r);
 	azc_iid_free(&r->iids);
 	azc_tls_ctx_free(r->tls);

@@ -81,6 +81,8 @@ struct relay_dns {
 	struct dns_bucket others;	/* senders that are no endpoint */
 };
 
+struct relay_primary;
+
 struct rl_bucket {
 	uint8_t addr[16];
 	double tokens;
@@ -109,6 +111,7 @@ struct relayd {
 	struct evp_mac_ctx_st *rl_mac;	/* SipHash, keyed at start */
 	struct relay_kern k;
 	struct relay_dns dns;
+	struct relay_primary *prim;	/* NULL: no dns_update */
 };
 
 /* main.c */
@@ -240,6 +243,19 @@ void dns_endpoint_up(struct relayd *r, const char *name);
 void dns_endpoint_down(struct relayd *r, const char *name);
 /* Takes one message from @b's budget: false when there is none left. */
 bool dns_bucket_take(struct dns_bucket *b, int64_t now);
+
+/*
+ * primary.c: the name service's changes forwarded to a primary name
+ * server (dns_update); primary_init after dns_init, primary_free before
+ * dns_free. "status" on the control socket shows primary_status.
+ */
+int primary_init(struct relayd *r);
+bool primary_owns(const struct relayd *r, const void *p);
+void primary_event(struct relayd *r);
+int64_t primary_deadline(const struct relayd *r);
+void primary_timers(struct relayd *r, int64_t now);
+void primary_status(struct relayd *r, FILE *out);
+void primary_free(struct relayd *r);
 
 /* control.c: the operator's control socket */
 const char *relayd_control_path(const struct relayd *r);
