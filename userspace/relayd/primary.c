@@ -298,6 +298,13 @@ static void flight_send(struct relayd *r, int64_t now)
 		}
 		while (n > (p->n_fl + 1) / 2) {
 			n--;
+			if (p->n_q == PRIMARY_QUEUE) {
+				/* filled while this waited: a resync */
+				pent_free(&p->fl[n]);
+				p->dropped++;
+				p->need_resync = true;
+				continue;
+			}
 			memmove(p->q + 1, p->q, p->n_q * sizeof(p->q[0]));
 			p->q[0] = p->fl[n];
 			p->n_q++;
