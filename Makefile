@@ -87,8 +87,8 @@ CC ?= cc
 AR ?= ar
 CLANG ?= clang
 PKG_CONFIG ?= pkg-config
-NL_CFLAGS := $(shell $(PKG_CONFIG) --cflags libnl-genl-3.0 json-c openssl ldns 2>/dev/null)
-NL_LIBS := $(shell $(PKG_CONFIG) --libs libnl-genl-3.0 json-c openssl ldns 2>/dev/null)
+NL_CFLAGS := $(shell $(PKG_CONFIG) --cflags libnl-genl-3.0 json-c openssl ldns libsystemd 2>/dev/null)
+NL_LIBS := $(shell $(PKG_CONFIG) --libs libnl-genl-3.0 json-c openssl ldns libsystemd 2>/dev/null)
 USER_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wshadow \
 	-Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
 	-D_FORTIFY_SOURCE=2 -fstack-protector-strong \

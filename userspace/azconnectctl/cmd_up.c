@@ -68,13 +68,18 @@ static void up_usage(FILE *f)
 		"                            (the name service's: azconnect.internal));\n"
 		"                            options win\n"
 		"  -d, --run-dir DIR         state files (default %s)\n"
+		"      --dns MODE            split DNS: auto (the default), resolved,\n"
+		"                            resolv.conf or off (config key dns)\n"
 		"  -v, --verbose             print each negotiation step\n"
 		"\n"
 		"With the azconnect module the connection is handed to the kernel, which\n"
 		"carries IPv6 on the device; a lost link is restored with back-off\n"
 		"(1 s doubling to 60 s). Each link registers NAME.ZONE (AAAA, PTR)\n"
-		"with the relay's name service, for the overlay address only. Without\n"
-		"the module the session carries no packets.\n",
+		"with the relay's name service, for the overlay address only, and\n"
+		"names in the overlay's zones go to that service: through\n"
+		"systemd-resolved where it runs, or through a forwarder named in\n"
+		"/etc/resolv.conf, which is put back at the end. Without the module\n"
+		"the session carries no packets.\n",
 		ctl_prog, AZC_CLIENT_DEVICE, AZC_CLIENT_CONF, CTL_RUN_DIR);
 }
 
@@ -151,10 +156,12 @@ static int up_parse(int argc, char **argv, struct up_opts *o)
 		{ "config", required_argument, NULL, 'c' },
 		{ "run-dir", required_argument, NULL, 'd' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "dns", required_argument, NULL, 'N' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct azc_client_cfg cli = { 0 };
+	const char *dns = NULL;
 	int c;
 
 	while ((c = getopt_long(argc, argv, "r:n:t:T:p:a:D:fc:d:vh", lo,
@@ -206,6 +213,9 @@ static int up_parse(int argc, char **argv, struct up_opts *o)
 		case 'v':
 			o->verbose = true;
 			break;
+		case 'N':
+			dns = optarg;
+			break;
 		case 'h':
 			up_usage(stdout);
 			return 0;
@@ -235,6 +245,13 @@ static int up_parse(int argc, char **argv, struct up_opts *o)
 		strcpy(o->cfg.device, cli.device);
 	if (!o->cfg.device[0])
 		strcpy(o->cfg.device, AZC_CLIENT_DEVICE);
+	if (!dns)
+		dns = o->cfg.dns[0] ? o->cfg.dns : "auto";
+	if (azc_dns_mode_parse(dns, &o->dns_want)) {
+		fprintf(stderr, "%s: up: --dns: '%s' is not auto, resolved, resolv.conf or off\n",
+			ctl_prog, dns);
+		return 2;
+	}
 	return -1;
 }
 
@@ -303,8 +320,20 @@ static int up_backoff(int *delay)
 static void up_names_changed(void *ctx)
 {
 	struct up_opts *o = ctx;
+	const struct azc_reg *g = &o->link.reg;
 
+	/* The overlay address is there: so is the name service. */
+	if (g->state != AZC_REG_OFF && g->state != AZC_REG_WAIT_ADDR &&
+	    !IN6_IS_ADDR_UNSPECIFIED(&g->ns))
+		azc_sdns_set(&o->dns, o->link.ifindex, &g->ns);
 	ctl_state_write(o, o->cur, o->pid);
+}
+
+static bool up_live(const char *name, void *ctx)
+{
+	const struct up_opts *o = ctx;
+
+	return ctl_state_live(o->run_dir, name);
 }
 
 static const char *up_zone(const struct up_opts *o)
@@ -407,7 +436,11 @@ static int up_serve(struct up_opts *o, struct azc_client *c, int sfd,
 	int ret;
 
 	if (o->kernel) {
+		azc_sdns_start(&o->dns, o->dns_want, o->cfg.name, up_zone(o),
+			       up_live, o);
+		ctl_state_write(o, c, pid);
 		ret = up_serve_kernel(o, c, sfd, pid);
+		azc_sdns_stop(&o->dns);
 	} else {
 		ret = azc_client_serve(c, sfd, err, sizeof(err));
 		if (!ret) {
@@ -517,7 +550,11 @@ static int up_run(struct up_opts *o, int sfd)
 
 int cmd_up(int argc, char **argv)
 {
-	struct up_opts o = { .run_dir = CTL_RUN_DIR, .lock_fd = -1 };
+	struct up_opts o = {
+		.run_dir = CTL_RUN_DIR,
+		.lock_fd = -1,
+		.dns = { .mode = AZC_DNS_OFF, .mu = PTHREAD_MUTEX_INITIALIZER },
+	};
 	int ret, sfd;
 
 	ret = up_parse(argc, argv, &o);

@@ -16,6 +16,7 @@
 #include "client.h"
 #include "ctl_cfg.h"
 #include "eplink.h"
+#include "splitdns.h"
 
 struct azc_nl;
 
@@ -51,6 +52,9 @@ struct up_opts {
 	/* The session being served, for state files written from callbacks */
 	const struct azc_client *cur;
 	pid_t pid;
+	/* Split DNS for the session's life (kernel data path only) */
+	enum azc_dns_mode dns_want;
+	struct azc_sdns dns;
 };
 
 int cmd_up(int argc, char **argv);
@@ -79,6 +83,13 @@ int ctl_state_write(const struct up_opts *o, const struct azc_client *c,
 /* The process id in a state file, 0 when unreadable, -errno. */
 pid_t ctl_state_pid(const char *path);
 int cmd_down(int argc, char **argv);
+/* Whether endpoint @name's session is alive (its process holds the lock). */
+bool ctl_state_live(const char *dir, const char *name);
+/* "key=value" @key's value in the state file @path, into @buf: 0 or -1. */
+int ctl_state_get(const char *path, const char *key, char *buf, size_t size);
+
+/* cmd_dns.c: "dns status" */
+int cmd_dns(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 
 #endif /* AZC_CTL_H */

@@ -12,6 +12,30 @@
 #include "base/util.h"
 #include "ctl_cfg.h"
 
+static const char *const mode_names[] = {
+	[AZC_DNS_AUTO] = "auto",
+	[AZC_DNS_RESOLVED] = "resolved",
+	[AZC_DNS_RESOLVCONF] = "resolv.conf",
+	[AZC_DNS_OFF] = "off",
+};
+
+int azc_dns_mode_parse(const char *s, enum azc_dns_mode *m)
+{
+	unsigned int i;
+
+	for (i = 0; i < AZC_ARRAY_SIZE(mode_names); i++)
+		if (!strcmp(s, mode_names[i])) {
+			*m = (enum azc_dns_mode)i;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+const char *azc_dns_mode_name(enum azc_dns_mode m)
+{
+	return m < AZC_ARRAY_SIZE(mode_names) ? mode_names[m] : "?";
+}
+
 struct client_parse {
 	struct azc_client_cfg *c;
 	unsigned int seen;
@@ -30,6 +54,7 @@ static int client_kv(void *ctx, const char *section, const char *key,
 {
 	struct client_parse *p = ctx;
 	struct azc_client_cfg *c = p->c;
+	enum azc_dns_mode mode;
 	struct {
 		const char *key;
 		char *dst;
@@ -42,6 +67,7 @@ static int client_kv(void *ctx, const char *section, const char *key,
 		{ "ca", c->ca, sizeof(c->ca) },
 		{ "device", c->device, sizeof(c->device) },
 		{ "zone", c->zone, sizeof(c->zone) },
+		{ "dns", c->dns, sizeof(c->dns) },
 	};
 	unsigned int i;
 
@@ -51,6 +77,11 @@ static int client_kv(void *ctx, const char *section, const char *key,
 			continue;
 		if (azc_cfg_dup_check(&p->seen, 1u << i, key, err, errlen))
 			return -EINVAL;
+		if (f[i].dst == c->dns && azc_dns_mode_parse(v, &mode)) {
+			snprintf(err, errlen, "dns: '%s' is not auto, resolved, resolv.conf or off",
+				 v);
+			return -EINVAL;
+		}
 		return azc_cfg_set_str(f[i].dst, f[i].size, key, v, err, errlen);
 	}
 	/* The numbers, after the strings in p->seen. */
@@ -61,7 +92,7 @@ static int client_kv(void *ctx, const char *section, const char *key,
 		return azc_cfg_dup_check(&p->seen, 1u << (i + 1), key, err, errlen) ?:
 		       azc_cfg_set_uint(&c->echo_retries, key, v, 1,
 				AZC_CFG_ECHO_RETRIES_MAX, err, errlen);
-	snprintf(err, errlen, "unknown key '%s' (relay, name, token, fingerprint, ca, device, zone, echo_interval, echo_retries)",
+	snprintf(err, errlen, "unknown key '%s' (relay, name, token, fingerprint, ca, device, zone, dns, echo_interval, echo_retries)",
 		 key);
 	return -EINVAL;
 }

@@ -14,10 +14,23 @@ struct azc_client_cfg {
 	char ca[AZC_CFG_PATH_MAX];
 	char device[AZC_CFG_DEV_MAX];	/* "": AZC_CLIENT_DEVICE */
 	char zone[254];			/* the name service's; "": the default */
+	char dns[16];			/* split DNS: auto, resolved, resolv.conf, off */
 	unsigned int echo_ms;		/* SSTP keepalive; 0: the engine's */
 	unsigned int echo_retries;	/* 0: the engine's */
 	char warning[AZC_CFG_ERR_LEN];	/* from load: the file's mode */
 };
+
+/* Split DNS (splitdns.h): the config key dns and "up --dns" */
+enum azc_dns_mode {
+	AZC_DNS_AUTO,
+	AZC_DNS_RESOLVED,
+	AZC_DNS_RESOLVCONF,
+	AZC_DNS_OFF,
+};
+
+/* "auto", "resolved", "resolv.conf", "off": 0 or -EINVAL. */
+int azc_dns_mode_parse(const char *s, enum azc_dns_mode *m);
+const char *azc_dns_mode_name(enum azc_dns_mode m);
 
 #define AZC_CLIENT_DEVICE	"azc0"
 #define AZC_CLIENT_CONF		"/etc/azconnect/azconnect.conf"

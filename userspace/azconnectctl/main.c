@@ -34,6 +34,7 @@ static void usage(FILE *f)
 		"                           ('up --help' for its options)\n"
 		"  down NAME                end the session of endpoint NAME\n"
 		"  status [NAME]            sessions started with 'up'\n"
+		"  dns status [NAME]        their split DNS: mode, servers, domains\n"
 		"  relay sessions           a relay's sessions, by endpoint name\n"
 		"  relay disconnect NAME    end endpoint NAME's session at the relay\n"
 		"\n"
@@ -93,6 +94,8 @@ int main(int argc, char **argv)
 		return cmd_down(argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "status"))
 		return cmd_status(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "dns"))
+		return cmd_dns(argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "relay"))
 		return cmd_relay(argc - 1, argv + 1);
 

@@ -78,20 +78,55 @@ int ctl_state_lock(const char *dir, const char *name)
 	return fd;
 }
 
-/* Whether a process holds NAME's lock: its session is alive. */
+/*
+ * Whether a process holds NAME's lock: its session is alive. The lock is
+ * root's alone (a user holding it could keep "up" from starting): for
+ * other users, whether the process the state file names exists.
+ */
 static bool state_live(const char *dir, const char *name)
 {
 	char path[4200];
 	bool live;
+	pid_t pid;
 	int fd;
 
 	lock_path(dir, name, path, sizeof(path));
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0 && errno == EACCES) {
+		ctl_state_path(dir, name, path, sizeof(path));
+		pid = ctl_state_pid(path);
+		return pid > 0 && (!kill(pid, 0) || errno == EPERM);
+	}
 	if (fd < 0)
 		return false;
 	live = flock(fd, LOCK_SH | LOCK_NB) && errno == EWOULDBLOCK;
 	close(fd);
 	return live;
+}
+
+bool ctl_state_live(const char *dir, const char *name)
+{
+	return state_live(dir, name);
+}
+
+int ctl_state_get(const char *path, const char *key, char *buf, size_t size)
+{
+	char line[1024];
+	size_t kl = strlen(key);
+	int ret = -1;
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return -1;
+	while (ret && fgets(line, sizeof(line), f)) {
+		if (strncmp(line, key, kl) || line[kl] != '=')
+			continue;
+		line[strcspn(line, "\n")] = '\0';
+		snprintf(buf, size, "%s", line + kl + 1);
+		ret = 0;
+	}
+	fclose(f);
+	return ret;
 }
 
 void ctl_state_remove(const char *dir, const char *name)
@@ -141,6 +176,8 @@ void ctl_state_print(FILE *f, const struct up_opts *o,
 		fprintf(f, "link_id=%u\n", o->link.link_id);
 	if (o->kernel && o->link.reg.msg[0])
 		fprintf(f, "names=%s\n", o->link.reg.msg);
+	if (o->kernel)
+		azc_sdns_print(&((struct up_opts *)o)->dns, f);
 }
 
 int ctl_state_write(const struct up_opts *o, const struct azc_client *c,
@@ -152,7 +189,8 @@ int ctl_state_write(const struct up_opts *o, const struct azc_client *c,
 	if (mkdir(o->run_dir, 0755) && errno != EEXIST)
 		goto fail;
 	ctl_state_path(o->run_dir, o->cfg.name, path, sizeof(path));
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	/* The session's parent and child may both write it at once. */
+	snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", path, (long)getpid());
 	f = fopen(tmp, "w");
 	if (!f)
 		goto fail;
@@ -220,9 +258,14 @@ int cmd_down(int argc, char **argv)
 	 * may be another process's by now, and is never signalled.
 	 */
 	if (!state_live(dir, name)) {
+		char dev[IF_NAMESIZE] = "";
+
 		fprintf(stderr, "%s: down: endpoint '%s' has no session%s\n",
 			ctl_prog, name, access(path, F_OK) ? "" :
 			" (a stale state file, removed)");
+		/* Its split DNS, if it died without undoing it. */
+		ctl_state_get(path, "device", dev, sizeof(dev));
+		azc_sdns_undo_stale(name, dev[0] ? dev : NULL);
 		ctl_state_remove(dir, name);
 		return 1;
 	}
