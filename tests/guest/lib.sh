@@ -42,6 +42,7 @@ t_cleanup() {
 	done <"$T_NS_LIST"
 	for ns in "${T_NS[@]}"; do
 		ip netns del "$ns" 2>/dev/null
+		rm -rf "/etc/netns/$ns"
 	done
 	rm -f "$T_OUT" "$T_NS_LIST"
 }
@@ -63,10 +64,16 @@ t_kill_sessions() {
 	done
 }
 
-# ns_new NAME: create namespace "$T_NAME-NAME" and print its name.
+# ns_new NAME: create namespace "$T_NAME-NAME" and print its name. Each
+# is a machine of its own, /etc/resolv.conf too: "ip netns exec" binds
+# /etc/netns/NS/resolv.conf over it (no name server unless a test writes
+# one), so that the sessions' split DNS (azconnectctl up) changes that
+# namespace's file, never the guest's.
 ns_new() {
 	local ns="$T_NAME-$1"
 	ip netns add "$ns" || return 1
+	mkdir -p "/etc/netns/$ns" &&
+		echo "# $ns: no name server" >"/etc/netns/$ns/resolv.conf"
 	ip -n "$ns" link set lo up
 	T_NS+=("$ns")
 	echo "$ns" >>"$T_NS_LIST"
