@@ -448,8 +448,14 @@ void azc_sdns_print(struct azc_sdns *d, FILE *f)
 		if (d->mode == AZC_DNS_RESOLVCONF)
 			fprintf(f, "dns_forwarder=%s\ndns_upstream=%s\n",
 				AZC_RC_STUB, d->upstream);
-		fprintf(f, "dns_state=%s\n", d->applied ? "applied" :
-			d->have_ns ? "failed" : "waiting for the link");
+		/*
+		 * The forwarder takes its settings on its next turn, at
+		 * once; resolved's are calls over D-Bus that may still run.
+		 */
+		fprintf(f, "dns_state=%s\n",
+			!d->have_ns ? "waiting for the link" :
+			d->applied || d->mode == AZC_DNS_RESOLVCONF ? "applied" :
+			d->msg[0] ? "failed" : "applying");
 	}
 	if (d->msg[0])
 		fprintf(f, "dns_error=%s\n", d->msg);
