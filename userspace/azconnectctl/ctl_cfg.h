@@ -4,6 +4,7 @@
 #ifndef AZC_CTL_CFG_H
 #define AZC_CTL_CFG_H
 
+#include "base/util.h"
 #include "config/config.h"
 
 struct azc_client_cfg {
@@ -13,7 +14,7 @@ struct azc_client_cfg {
 	char fingerprint[128];
 	char ca[AZC_CFG_PATH_MAX];
 	char device[AZC_CFG_DEV_MAX];	/* "": AZC_CLIENT_DEVICE */
-	char zone[254];			/* the name service's; "": the default */
+	char zone[AZC_DNS_NAME_MAX + 1];	/* the name service's; "": the default */
 	char dns[16];			/* split DNS: auto, resolved, resolv.conf, off */
 	unsigned int echo_ms;		/* SSTP keepalive; 0: the engine's */
 	unsigned int echo_retries;	/* 0: the engine's */

@@ -23,6 +23,8 @@
 #include <stdint.h>
 #include <netinet/in.h>
 
+#include "base/util.h"
+
 #define AZC_REG_ZONE		"azconnect.internal"
 #define AZC_REG_TTL		60
 #define AZC_REG_TRIES		5
@@ -39,8 +41,8 @@ enum azc_reg_state {
 
 struct azc_reg {
 	enum azc_reg_state state;
-	char name[64];			/* a DNS label */
-	char zone[254];
+	char name[AZC_DNS_LABEL_MAX + 1];	/* a DNS label */
+	char zone[AZC_DNS_NAME_MAX + 1];
 	uint32_t ifindex;
 	uint8_t local_iid[8], relay_iid[8];
 	struct in6_addr addr, ns;	/* ours, the name service's */
