@@ -236,7 +236,10 @@ azc_primary_answer(const uint8_t *msg, size_t len, uint16_t id,
 		if (terr == 18)
 			snprintf(why + strlen(why), whylen - strlen(why),
 				 ": are the clocks right?");
-		else if (terr == 16 || terr == 17)
+		else if (terr == 16)
+			snprintf(why + strlen(why), whylen - strlen(why),
+				 ": the primary has another secret for this key (dns_tsig)");
+		else if (terr == 17)
 			snprintf(why + strlen(why), whylen - strlen(why),
 				 ": the primary does not know this key (dns_tsig)");
 	}
