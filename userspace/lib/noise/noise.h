@@ -185,8 +185,8 @@ int azc_noise_hs_write(struct azc_noise_hs *hs, const uint8_t *payload,
 		       size_t *outlen);
 /*
  * ReadMessage(message, payload_buffer): the peer's next message; its
- * payload into @payload (@paycap bytes, may be 0 when none is expected)
- * and its length into *@paylen. A responder must check
+ * payload into @payload (@paycap bytes, may be 0 when none is expected;
+ * it must not overlap @msg) and its length into *@paylen. A responder must check
  * azc_noise_hs_remote_static() before it answers.
  */
 int azc_noise_hs_read(struct azc_noise_hs *hs, const uint8_t *msg,
