@@ -130,21 +130,9 @@ sstpc_settled() {
 	[ "$(count "$dir/relayd.log" 'CALL_CONNECTED: crypto binding verified')" -ge 1 ] ||
 		! kill -0 "$sstpc" 2>/dev/null
 }
-# Debian's sstpc (1.0.18) now and then ends right after the HTTP exchange
-# with "The event loop terminated unsuccessfully": its own event loop,
-# not the relay (whose log shows only the client closing), seen in about
-# one run in four on 2 CPUs shared by guests. That fault alone gets two
-# more tries, each said here with sstpc's log; any other end fails below.
-for try in 1 2 3; do
-	sstpc_start
-	wait_until 30 sstpc_settled
-	kill -0 "$sstpc" 2>/dev/null && break
-	count "$dir/sstpc.log" 'The event loop terminated unsuccessfully' >/dev/null || break
-	[ "$try" -lt 3 ] || break
-	echo "# try $try: sstpc's event loop ended after the HTTP exchange; starting it again:"
-	show_file "$dir/sstpc.log" | sed 's/^/#   /'
-	wait "$sstpc" 2>/dev/null
-done
+# sstpc's own event-loop fault gets two more tries (lib.sh); any other
+# end fails below.
+t_sstpc_tries sstpc_start sstpc_settled "$dir/sstpc.log"
 
 if ! check "relay: Call Connected with the crypto binding verified" \
 	wait_for "$dir/relayd.log" 'CALL_CONNECTED: crypto binding verified' 30 &&

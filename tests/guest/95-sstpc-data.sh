@@ -56,19 +56,8 @@ sstpc_settled() {
 	grep -q "endpoint 'client1' handed to the kernel" "$dir/relayd.log" ||
 		! kill -0 "$sstpc" 2>/dev/null
 }
-# Debian's sstpc (1.0.18) now and then ends right after the HTTP exchange
-# with "The event loop terminated unsuccessfully", a fault of its own (see
-# 80-sstpc-interop): that alone gets two more tries, said here.
-for try in 1 2 3; do
-	sstpc_start
-	wait_for 30 sstpc_settled
-	kill -0 "$sstpc" 2>/dev/null && break
-	grep -aq 'The event loop terminated unsuccessfully' "$dir/sstpc.log" || break
-	[ "$try" -lt 3 ] || break
-	echo "# try $try: sstpc's event loop ended after the HTTP exchange; starting it again:"
-	tr -d '\000' <"$dir/sstpc.log" | sed 's/^/#   /'
-	wait "$sstpc" 2>/dev/null
-done
+# sstpc's own event-loop fault gets two more tries (lib.sh).
+t_sstpc_tries sstpc_start sstpc_settled "$dir/sstpc.log"
 
 # show_logs: the last lines of the relay's and sstpc's logs.
 show_logs() {

@@ -64,6 +64,29 @@ t_kill_sessions() {
 	done
 }
 
+# t_sstpc_tries START SETTLED LOG: START starts Debian's sstpc in the
+# background (setting $sstpc, its output in LOG), then waits 30 s for
+# SETTLED (a function: the session is up, or sstpc is gone). sstpc 1.0.18
+# now and then ends right after the HTTP exchange with "The event loop
+# terminated unsuccessfully": a fault of its own event loop, not an answer
+# it disliked (each of those has a message of its own; the relay sees only
+# the client closing), seen in about one run in four on 2 CPUs shared by
+# guests. That fault alone gets two more tries, each said with sstpc's
+# log; any other end is left to the caller's checks.
+t_sstpc_tries() {
+	local start=$1 settled=$2 log=$3 try
+	for try in 1 2 3; do
+		"$start"
+		wait_until 30 "$settled"
+		kill -0 "$sstpc" 2>/dev/null && return 0
+		grep -aq 'The event loop terminated unsuccessfully' "$log" || return 0
+		[ "$try" -lt 3 ] || return 0
+		echo "# try $try: sstpc's event loop ended after the HTTP exchange; starting it again:"
+		tr -d '\000' <"$log" | sed 's/^/#   /'
+		wait "$sstpc" 2>/dev/null
+	done
+}
+
 # ns_new NAME: create namespace "$T_NAME-NAME" and print its name. Each
 # is a machine of its own, /etc/resolv.conf too: "ip netns exec" binds
 # /etc/netns/NS/resolv.conf over it (no name server unless a test writes
