@@ -154,14 +154,8 @@ stop_relay() {
 	relayd=
 	return $st
 }
-status() {	# the relay's status, from its control socket
-	python3 -c '
-import socket, sys
-s = socket.socket(socket.AF_UNIX)
-s.settimeout(5)
-s.connect(sys.argv[1])
-s.sendall(b"status\n")
-print(s.makefile().read(), end="")' "$dir/relayd.sock"
+status() {	# the relay's status, as its operator sees it
+	azconnectctl relay status --control "$dir/relayd.sock"
 }
 
 conf "$dir/relay.key"

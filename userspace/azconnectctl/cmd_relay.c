@@ -2,7 +2,8 @@
 /*
  * "relay": the relay operator's commands, over azconnect-relayd's control
  * socket (a Unix socket only root may use): its sessions by endpoint
- * name, and disconnecting one.
+ * name, disconnecting one, and the state of its name service and of the
+ * primary name server it sends its names to.
  */
 
 #include <errno.h>
@@ -19,8 +20,9 @@ static int relay_usage(void)
 	fprintf(stderr,
 		"%s: usage: relay sessions [--control PATH]\n"
 		"       %s relay disconnect NAME [--control PATH]\n"
+		"       %s relay status [--control PATH]\n"
 		"(the relay's control socket, default %s)\n",
-		ctl_prog, ctl_prog, AZC_RELAY_CONTROL);
+		ctl_prog, ctl_prog, ctl_prog, AZC_RELAY_CONTROL);
 	return 2;
 }
 
@@ -84,6 +86,8 @@ int cmd_relay(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "sessions") && !name)
 		return relay_ask(path, "sessions\n");
+	if (!strcmp(argv[1], "status") && !name)
+		return relay_ask(path, "status\n");
 	if (strcmp(argv[1], "disconnect") || !name)
 		return relay_usage();
 	if (!ctl_name_ok(name)) {
