@@ -182,18 +182,22 @@ void dns_free(struct relayd *r)
 	r->dns.names = NULL;
 }
 
-/* Who sent a message from @a: the endpoint whose link has the address. */
-static void dns_sender(struct relayd *r, const struct in6_addr *a,
-		       struct azc_names_sender *s, const char **al)
+/*
+ * Who sent a message from @a: the endpoint of @l when @a is its overlay
+ * address (@l NULL: none).
+ */
+static void dns_sender(struct relayd *r, const struct rlink *l,
+		       const struct in6_addr *a, struct azc_names_sender *s,
+		       const char **al)
 {
 	const struct azc_relay_endpoint *ep;
 	size_t i;
 
 	memset(s, 0, sizeof(*s));
 	s->addr = *a;
-	s->endpoint = kern_endpoint_of(r, a);
-	if (!s->endpoint)
+	if (!l)
 		return;
+	s->endpoint = kern_link_endpoint(l);
 	ep = azc_relay_cfg_find(&r->cfg, s->endpoint);
 	if (!ep)
 		return;
@@ -234,11 +238,15 @@ static int dns_answer(struct relayd *r, const struct sockaddr_in6 *peer,
 	struct azc_names_sender s;
 	char log[1024] = "";
 	unsigned int before = azc_names_serial(r->dns.names);
+	struct rlink *l;
+	bool overlay;
 	int n;
 
-	if (!kern_dns_allow(r, &peer->sin6_addr, azc_now_ms()))
+	/* One walk of the links serves the budget and the sender's name. */
+	l = kern_link_of(r, &peer->sin6_addr, &overlay);
+	if (!kern_dns_allow(r, l, &peer->sin6_addr, azc_now_ms()))
 		return 0;
-	dns_sender(r, &peer->sin6_addr, &s, al);
+	dns_sender(r, overlay ? l : NULL, &peer->sin6_addr, &s, al);
 	n = azc_names_handle(r->dns.names, msg, len, tcp, &s, azc_now_ms(),
 			     out, outsize, log, sizeof(log));
 	if (log[0])

@@ -189,39 +189,35 @@ static bool kern_has_link(struct relayd *r, const char *name,
 	return false;
 }
 
-const char *kern_endpoint_of(struct relayd *r, const struct in6_addr *a)
+struct rlink *kern_link_of(struct relayd *r, const struct in6_addr *a,
+			   bool *overlay)
 {
 	const struct azc_sess_info *i;
-	const struct rlink *l;
-	struct in6_addr addr;
+	struct rlink *l;
 
+	*overlay = !memcmp(a->s6_addr, r->k.p64.s6_addr, 8);
+	if (!*overlay && !IN6_IS_ADDR_LINKLOCAL(a))
+		return NULL;
 	for (l = r->k.links; l; l = l->next) {
-		if (l->deleting)
-			continue;
 		i = azc_sess_info(l->sess);
-		azc_prefix_addr(&r->k.p64, i->peer_iid, &addr);
-		if (!memcmp(&addr, a, sizeof(addr)))
-			return i->peer_name;
+		if (!l->deleting && !memcmp(a->s6_addr + 8, i->peer_iid, 8))
+			return l;
 	}
 	return NULL;
 }
 
-bool kern_dns_allow(struct relayd *r, const struct in6_addr *a, int64_t now)
+const char *kern_link_endpoint(const struct rlink *l)
+{
+	return azc_sess_info(l->sess)->peer_name;
+}
+
+bool kern_dns_allow(struct relayd *r, struct rlink *owner,
+		    const struct in6_addr *a, int64_t now)
 {
 	struct dns_bucket *b = &r->dns.others;
-	const struct azc_sess_info *i;
-	struct rlink *l, *owner = NULL;
 	char s[INET6_ADDRSTRLEN];
 	bool ok;
 
-	for (l = r->k.links; l && !owner; l = l->next) {
-		i = azc_sess_info(l->sess);
-		if (l->deleting || memcmp(a->s6_addr + 8, i->peer_iid, 8))
-			continue;
-		if (IN6_IS_ADDR_LINKLOCAL(a) ||
-		    !memcmp(a->s6_addr, r->k.p64.s6_addr, 8))
-			owner = l;
-	}
 	if (owner)
 		b = &owner->dns;
 	ok = dns_bucket_take(b, now);

@@ -196,14 +196,23 @@ void kern_nl_event(struct relayd *r);
 void kern_ra_event(struct relayd *r);
 int64_t kern_deadline(const struct relayd *r);
 void kern_timers(struct relayd *r, int64_t now);
-/* The endpoint whose live link has overlay address @a, or NULL. */
-const char *kern_endpoint_of(struct relayd *r, const struct in6_addr *a);
 /*
- * Whether the name service may take a message from @a at @now: one
- * budget per endpoint (its overlay and link-local addresses share it),
- * one for all other senders. Running out is logged once per episode.
+ * The live link of the endpoint whose overlay or link-local address is @a
+ * (by its interface identifier), or NULL; *@overlay: @a is in the overlay
+ * /64 (an endpoint's own address there, when the link is found).
  */
-bool kern_dns_allow(struct relayd *r, const struct in6_addr *a, int64_t now);
+struct rlink *kern_link_of(struct relayd *r, const struct in6_addr *a,
+			   bool *overlay);
+/* The name of @l's endpoint. */
+const char *kern_link_endpoint(const struct rlink *l);
+/*
+ * Whether the name service may take a message from @a, whose endpoint's
+ * link is @owner (kern_link_of(), or NULL), at @now: one budget per
+ * endpoint (its overlay and link-local addresses share it), one for all
+ * other senders. Running out is logged once per episode.
+ */
+bool kern_dns_allow(struct relayd *r, struct rlink *owner,
+		    const struct in6_addr *a, int64_t now);
 void kern_stop(struct relayd *r, int64_t now);
 void kern_free(struct relayd *r);
 
