@@ -2,7 +2,8 @@
 /*
  * "relay": the relay operator's commands, over azconnect-relayd's control
  * socket (a Unix socket only root may use): its sessions by endpoint
- * name, and disconnecting one.
+ * name, disconnecting one, and resetting the public key the relay pinned
+ * for one.
  */
 
 #include <errno.h>
@@ -19,8 +20,9 @@ static int relay_usage(void)
 	fprintf(stderr,
 		"%s: usage: relay sessions [--control PATH]\n"
 		"       %s relay disconnect NAME [--control PATH]\n"
+		"       %s relay reset-key NAME [--control PATH]\n"
 		"(the relay's control socket, default %s)\n",
-		ctl_prog, ctl_prog, AZC_RELAY_CONTROL);
+		ctl_prog, ctl_prog, ctl_prog, AZC_RELAY_CONTROL);
 	return 2;
 }
 
@@ -84,12 +86,13 @@ int cmd_relay(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "sessions") && !name)
 		return relay_ask(path, "sessions\n");
-	if (strcmp(argv[1], "disconnect") || !name)
+	if ((strcmp(argv[1], "disconnect") && strcmp(argv[1], "reset-key")) ||
+	    !name)
 		return relay_usage();
 	if (!ctl_name_ok(name)) {
 		fprintf(stderr, "%s: relay: invalid endpoint name\n", ctl_prog);
 		return 2;
 	}
-	snprintf(line, sizeof(line), "disconnect %s\n", name);
+	snprintf(line, sizeof(line), "%s %s\n", argv[1], name);
 	return relay_ask(path, line);
 }

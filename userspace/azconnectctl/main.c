@@ -37,6 +37,7 @@ static void usage(FILE *f)
 		"  dns status [NAME]        their split DNS: mode, servers, domains\n"
 		"  relay sessions           a relay's sessions, by endpoint name\n"
 		"  relay disconnect NAME    end endpoint NAME's session at the relay\n"
+		"  relay reset-key NAME     let the relay pin a new public key for NAME\n"
 		"\n"
 		"Options:\n"
 		"  -j, --json               machine-readable output (show)\n"
