@@ -35,6 +35,8 @@ static void usage(FILE *f)
 		"  down NAME                end the session of endpoint NAME\n"
 		"  status [NAME]            sessions started with 'up'\n"
 		"  dns status [NAME]        their split DNS: mode, servers, domains\n"
+		"  dns key ADDRESS          the public key the endpoint at overlay\n"
+		"                           ADDRESS published in the name service\n"
 		"  relay sessions           a relay's sessions, by endpoint name\n"
 		"  relay disconnect NAME    end endpoint NAME's session at the relay\n"
 		"  relay reset-key NAME     let the relay pin a new public key for NAME\n"
