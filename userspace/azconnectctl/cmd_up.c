@@ -83,6 +83,7 @@ static void up_usage(FILE *f)
 		"carries IPv6 on the device; a lost link is restored with back-off\n"
 		"(1 s doubling to 60 s). Each link registers NAME.ZONE (AAAA, PTR)\n"
 		"with the relay's name service, for the overlay address only, and\n"
+		"publishes the endpoint's public key there (TXT at the reverse name);\n"
 		"names in the overlay's zones go to that service: through\n"
 		"systemd-resolved where it runs, or through a forwarder named in\n"
 		"/etc/resolv.conf, which is put back at the end. Without the module\n"
