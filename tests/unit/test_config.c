@@ -74,6 +74,7 @@ static void test_relay_names(void **state)
 		"[endpoint web1]\n"
 		"token = t\n"
 		"aliases = \"WWW, api  intranet-2\"\n"
+		"public_key = hSDwCYkwp1R0i33ctD73Wg2/Og0mOBr066SpjqqbTmo=\n"
 		"[endpoint db]\n"
 		"token = t\n";
 	struct azc_relay_cfg c;
@@ -90,7 +91,11 @@ static void test_relay_names(void **state)
 	assert_string_equal(ep->alias[0], "www");
 	assert_string_equal(ep->alias[1], "api");
 	assert_string_equal(ep->alias[2], "intranet-2");
+	assert_true(ep->has_public_key);
+	assert_int_equal(ep->public_key[0], 0x85);
+	assert_int_equal(ep->public_key[31], 0x6a);
 	assert_int_equal(azc_relay_cfg_find(&c, "db")->n_alias, 0);
+	assert_false(azc_relay_cfg_find(&c, "db")->has_public_key);
 	azc_relay_cfg_free(&c);
 
 	assert_true(azc_dns_label_ok("a", 1));
@@ -163,6 +168,13 @@ static void test_errors(void **state)
 		   "relayd.conf:3: aliases: 'bad_one' is not a DNS label");
 	expect_err("[endpoint a]\ntoken = x\naliases = a b c d e f g h i\n",
 		   "aliases: at most 8");
+	expect_err("[endpoint a]\ntoken = x\npublic_key = hSDwCYkwp1R0i33ctD73Wg2/Og0mOBr066SpjqqbTm==\n",
+		   "relayd.conf:3: public_key: expected an X25519 public key in base64");
+	expect_err("[endpoint a]\ntoken = x\npublic_key = AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n",
+		   "relayd.conf:3: public_key: a low-order X25519 point");
+	expect_err("[endpoint a]\ntoken = x\npublic_key = hSDwCYkwp1R0i33ctD73Wg2/Og0mOBr066SpjqqbTmo=\n"
+		   "public_key = hSDwCYkwp1R0i33ctD73Wg2/Og0mOBr066SpjqqbTmo=\n",
+		   "relayd.conf:4: duplicate key 'public_key'");
 	expect_err(" = x\n", "relayd.conf:1: missing key");
 	expect_err("echo_interval = 0\n", "relayd.conf:1: echo_interval");
 	expect_err("echo_retries = 101\n", "relayd.conf:1: echo_retries");

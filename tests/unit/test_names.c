@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Unit tests: the relay's name service (queries and DNS UPDATE). */
 
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,6 +13,7 @@
 #include <cmocka.h>
 #include <ldns/ldns.h>
 
+#include "noise/noise.h"
 #include "relayd/names.h"
 #include "testutil.h"
 
@@ -837,6 +839,166 @@ static void test_update_ptr(void **state)
 	assert_int_equal(azc_names_serial(z), SERIAL + 2);
 }
 
+/* Public keys (RFC 7748 6.1, Alice's and Bob's) and their records */
+#define K1_B64	"hSDwCYkwp1R0i33ctD73Wg2/Og0mOBr066SpjqqbTmo="
+#define K1_FP	"SHA256:MAyclgO5Kks57TlYv5JAEUgE20/TcwEsDKR0MtY0Ja4"
+#define K2_B64	"3p7bfXt9wbTTW2HC7OQ1Nz+DQ8hbeGdNrfx+FG+IK08="
+#define K2_FP	"SHA256:815WFhYKML88bnn6c8V21AIF6Pw7pOHG3Pk+a5joV7Q"
+#define KREC(owner, b64) owner " 60 IN TXT \"v=azc1 k=x25519 p=" b64 "\""
+
+static void b64key(const char *b64, uint8_t *k)
+{
+	assert_int_equal(azc_noise_key_from_b64(b64, k), 0);
+}
+
+static void test_update_key(void **state)
+{
+	struct azc_names *z = *state;
+	uint8_t k1[32], k2[32], got[32];
+	ldns_pkt *a;
+
+	b64key(K1_B64, k1);
+	b64key(K2_B64, k2);
+	assert_int_equal(azc_names_key_of(z, "ep1", got), -ENOENT);
+	/* its key at its reverse name, next to its PTR */
+	assert_int_equal(update(z, &ep1, REV, NULL,
+				RRS(EP1_REV " 60 IN PTR ep1." ZONE,
+				    KREC(EP1_REV, K1_B64))),
+			 LDNS_RCODE_NOERROR);
+	assert_non_null(strstr(logline, "accepted: add " EP1_REV " PTR ep1."
+			       ZONE ", add " EP1_REV " TXT \"v=azc1 k=x25519 p="
+			       K1_B64 "\""));
+	assert_int_equal(azc_names_key_of(z, "ep1", got), 0);
+	assert_memory_equal(got, k1, 32);
+	assert_int_equal(azc_names_key_of(z, "ep2", got), -ENOENT);
+	a = ask(z, EP1_REV, LDNS_RR_TYPE_TXT);
+	assert_int_equal(ldns_pkt_get_rcode(a), LDNS_RCODE_NOERROR);
+	assert_int_equal(ldns_pkt_ancount(a), 1);
+	assert_true(has_rr(ldns_pkt_answer(a), KREC(EP1_REV, K1_B64)));
+	ldns_pkt_free(a);
+
+	/* one key per endpoint: a second one is refused... */
+	assert_int_equal(update(z, &ep1, REV, NULL,
+				RRS(KREC(EP1_REV, K2_B64))),
+			 LDNS_RCODE_REFUSED);
+	assert_non_null(strstr(logline, "refused: endpoint 'ep1' would "
+			       "publish 2 keys, one at most"));
+	/* ... a replacement (no pin held) is not */
+	assert_int_equal(update(z, &ep1, REV, NULL,
+				RRS(EP1_REV " 0 ANY TXT",
+				    KREC(EP1_REV, K2_B64))),
+			 LDNS_RCODE_NOERROR);
+	assert_int_equal(azc_names_key_of(z, "ep1", got), 0);
+	assert_memory_equal(got, k2, 32);
+	assert_int_equal(count_rrs(z, EP1_REV, LDNS_RR_TYPE_TXT), 1);
+
+	/* not key records */
+	assert_int_equal(update(z, &ep1, REV, NULL,
+				RRS(EP1_REV " 0 ANY TXT",
+				    EP1_REV " 60 IN TXT \"hello\"")),
+			 LDNS_RCODE_REFUSED);
+	assert_non_null(strstr(logline, "TXT \"hello\": not a key record"));
+	assert_int_equal(update(z, &ep1, REV, NULL,
+				RRS(EP1_REV " 60 IN TXT \"v=azc1 k=x25519 p=\" \""
+				    K1_B64 "\"")),
+			 LDNS_RCODE_REFUSED);
+	assert_non_null(strstr(logline, "not a key record"));
+	assert_int_equal(update(z, &ep1, REV, NULL,
+				RRS(KREC(EP1_REV, "hSDwCYkwp1R0i33ctD73Wg2/Og0mOBr066SpjqqbTm=="))),
+			 LDNS_RCODE_REFUSED);
+	assert_int_equal(update(z, &ep1, REV, NULL,
+				RRS(EP1_REV " 0 ANY TXT",
+				    KREC(EP1_REV, "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="))),
+			 LDNS_RCODE_REFUSED);
+	assert_non_null(strstr(logline, "a low-order X25519 point"));
+	assert_int_equal(azc_names_key_of(z, "ep1", got), 0);
+	assert_memory_equal(got, k2, 32);
+
+	/* another endpoint's reverse name, or its forward name */
+	assert_int_equal(update(z, &ep2, REV, NULL,
+				RRS(EP1_REV " 0 ANY TXT",
+				    KREC(EP1_REV, K1_B64))),
+			 LDNS_RCODE_REFUSED);
+	assert_non_null(strstr(logline, "refused: " EP1_REV
+			       " is not the reverse name of " EP2_ADDR));
+	assert_int_equal(update(z, &ep2, ZONE, NULL,
+				RRS(KREC("ep1." ZONE, K1_B64))),
+			 LDNS_RCODE_REFUSED);
+	assert_non_null(strstr(logline, "only AAAA records"));
+	assert_int_equal(update(z, &ep1, ZONE, NULL,
+				RRS(KREC("ep1." ZONE, K1_B64))),
+			 LDNS_RCODE_REFUSED);
+	/* nor delete it */
+	assert_int_equal(update(z, &ep2, REV, NULL,
+				RRS(EP1_REV " 0 ANY TXT")),
+			 LDNS_RCODE_REFUSED);
+	assert_int_equal(azc_names_key_of(z, "ep1", got), 0);
+	assert_memory_equal(got, k2, 32);
+	assert_int_equal(azc_names_count(z), 2);
+}
+
+static void test_key_pin(void **state)
+{
+	struct azc_names *z = *state;
+	struct azc_names_sender pinned = ep1;
+	uint32_t serial;
+	uint8_t k1[32], got[32];
+
+	b64key(K1_B64, k1);
+	pinned.key_pin = k1;
+	/* the pinned key: accepted */
+	assert_int_equal(update(z, &pinned, REV, NULL,
+				RRS(KREC(EP1_REV, K1_B64))),
+			 LDNS_RCODE_NOERROR);
+	/* another: refused, both fingerprints said, nothing changed */
+	assert_int_equal(update(z, &pinned, REV, NULL,
+				RRS(EP1_REV " 0 ANY TXT",
+				    KREC(EP1_REV, K2_B64))),
+			 LDNS_RCODE_REFUSED);
+	assert_non_null(strstr(logline, "refused: endpoint 'ep1' publishes key "
+			       K2_FP ", but its key is pinned to " K1_FP
+			       ", first seen ('azconnectctl relay reset-key "
+			       "ep1' lets a new one in)"));
+	pinned.key_configured = true;
+	assert_int_equal(update(z, &pinned, REV, NULL,
+				RRS(EP1_REV " 0 ANY TXT",
+				    KREC(EP1_REV, K2_B64))),
+			 LDNS_RCODE_REFUSED);
+	assert_non_null(strstr(logline, "refused: endpoint 'ep1' publishes key "
+			       K2_FP ", but relayd.conf pins " K1_FP
+			       " (public_key)"));
+	assert_int_equal(azc_names_key_of(z, "ep1", got), 0);
+	assert_memory_equal(got, k1, 32);
+	/* the pin does not keep it from deleting its key */
+	assert_int_equal(update(z, &pinned, REV, NULL,
+				RRS(EP1_REV " 0 ANY TXT")),
+			 LDNS_RCODE_NOERROR);
+	assert_int_equal(azc_names_key_of(z, "ep1", got), -ENOENT);
+
+	/* withdrawn by the relay (the operator reset the pin) */
+	assert_int_equal(update(z, &ep1, REV, NULL,
+				RRS(EP1_REV " 60 IN PTR ep1." ZONE,
+				    KREC(EP1_REV, K2_B64))),
+			 LDNS_RCODE_NOERROR);
+	serial = azc_names_serial(z);
+	assert_true(azc_names_drop_key(z, "ep1"));
+	assert_int_equal(azc_names_serial(z), serial + 1);
+	assert_int_equal(azc_names_key_of(z, "ep1", got), -ENOENT);
+	assert_int_equal(count_rrs(z, EP1_REV, LDNS_RR_TYPE_TXT), 0);
+	assert_int_equal(count_rrs(z, EP1_REV, LDNS_RR_TYPE_PTR), 1);
+	assert_false(azc_names_drop_key(z, "ep1"));
+	assert_int_equal(azc_names_serial(z), serial + 1);
+
+	/* kept through the grace period, like its other records */
+	assert_int_equal(update(z, &ep1, REV, NULL,
+				RRS(KREC(EP1_REV, K2_B64))),
+			 LDNS_RCODE_NOERROR);
+	azc_names_endpoint_down(z, "ep1", now_ms);
+	assert_int_equal(azc_names_key_of(z, "ep1", got), 0);
+	assert_int_equal(azc_names_expire(z, now_ms + GRACE), 2);
+	assert_int_equal(azc_names_key_of(z, "ep1", got), -ENOENT);
+}
+
 static void test_update_delete(void **state)
 {
 	struct azc_names *z = *state;
@@ -1262,6 +1424,8 @@ int main(void)
 		T(test_update_add),
 		T(test_update_refused),
 		T(test_update_ptr),
+		T(test_update_key),
+		T(test_key_pin),
 		T(test_update_delete),
 		T(test_prereqs),
 		T(test_notzone_notauth),

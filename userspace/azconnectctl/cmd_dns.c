@@ -2,28 +2,102 @@
 /*
  * "dns status [NAME]": each session's split DNS, as its state file says
  * and as the system has it now (resolv.conf, or systemd-resolved's
- * settings of the device, asked over D-Bus).
+ * settings of the device, asked over D-Bus). "dns key ADDRESS": the
+ * public key another endpoint published (peerkey.c), as the handshake
+ * looks it up.
  */
 
+#include <arpa/inet.h>
 #include <dirent.h>
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <net/if.h>
 
 #include "ctl.h"
+#include "noise/keyrec.h"
+#include "peerkey.h"
 #include "resolvconf.h"
 #include "resolved.h"
 
 static int dns_usage(FILE *f)
 {
 	fprintf(f, "Usage: %s dns status [NAME] [--run-dir DIR]\n"
+		"       %s dns key ADDRESS [--server ADDR] [--timeout MS] [--run-dir DIR]\n"
 		"\n"
-		"Shows the split DNS of each session (or endpoint NAME's): the mode\n"
-		"(resolved, resolv.conf or off), the name service, the domains that go\n"
-		"to it, the servers every other name goes to, and whether the system\n"
-		"has it so now.\n", ctl_prog);
+		"status shows the split DNS of each session (or endpoint NAME's): the\n"
+		"mode (resolved, resolv.conf or off), the name service, the domains that\n"
+		"go to it, the servers every other name goes to, and whether the system\n"
+		"has it so now.\n"
+		"\n"
+		"key looks up the public key that the endpoint with overlay ADDRESS\n"
+		"published in the name service (TXT at its reverse name), as the\n"
+		"handshake does: from the name service of a session of this machine\n"
+		"(or at --server), over UDP and TCP, in at most --timeout ms (%d).\n",
+		ctl_prog, ctl_prog, AZC_PEERKEY_TIMEOUT_MS);
 	return f == stdout ? 0 : 2;
+}
+
+/* The name service of a live session in @dir: 0, or -1. */
+static int dns_session_server(const char *dir, struct in6_addr *a)
+{
+	char path[4200], v[INET6_ADDRSTRLEN + 1], name[256];
+	struct dirent *de;
+	int ret = -1;
+	DIR *d = opendir(dir);
+
+	while (ret && d && (de = readdir(d))) {
+		size_t l = strlen(de->d_name);
+
+		if (l < 7 || strcmp(de->d_name + l - 6, ".state"))
+			continue;
+		snprintf(name, sizeof(name), "%.*s", (int)(l - 6), de->d_name);
+		ctl_state_path(dir, name, path, sizeof(path));
+		if (ctl_state_live(dir, name) &&
+		    !ctl_state_get(path, "name_server", v, sizeof(v)) &&
+		    inet_pton(AF_INET6, v, a) == 1)
+			ret = 0;
+	}
+	if (d)
+		closedir(d);
+	return ret;
+}
+
+/* "dns key ADDRESS": the peer key lookup of the handshake, by hand. */
+static int dns_key(const char *dir, const char *server, int timeout_ms,
+		   const char *addr)
+{
+	struct sockaddr_in6 sa = { .sin6_family = AF_INET6,
+				   .sin6_port = htons(53) };
+	char err[512], b64[AZC_NOISE_KEY_B64LEN], fp[AZC_KEYREC_FP_LEN];
+	struct in6_addr peer;
+	uint8_t key[32];
+
+	if (inet_pton(AF_INET6, addr, &peer) != 1) {
+		fprintf(stderr, "%s: dns key: '%s' is not an IPv6 address\n",
+			ctl_prog, addr);
+		return 2;
+	}
+	if (server && inet_pton(AF_INET6, server, &sa.sin6_addr) != 1) {
+		fprintf(stderr, "%s: dns key: --server '%s' is not an IPv6 address\n",
+			ctl_prog, server);
+		return 2;
+	}
+	if (!server && dns_session_server(dir, &sa.sin6_addr)) {
+		fprintf(stderr, "%s: dns key: no session with a name service in %s: give --server\n",
+			ctl_prog, dir);
+		return 1;
+	}
+	if (azc_peerkey_lookup(&peer, &sa, timeout_ms, key, err,
+			       sizeof(err))) {
+		fprintf(stderr, "%s: dns key: %s\n", ctl_prog, err);
+		return 1;
+	}
+	azc_noise_key_to_b64(key, b64);
+	azc_keyrec_fingerprint(key, fp);
+	printf("public_key=%s\nkey_fingerprint=%s\n", b64, fp);
+	return 0;
 }
 
 /* What /etc/resolv.conf says now. */
@@ -111,21 +185,32 @@ int cmd_dns(int argc, char **argv)
 {
 	static const struct option lo[] = {
 		{ "run-dir", required_argument, NULL, 'd' },
+		{ "server", required_argument, NULL, 's' },
+		{ "timeout", required_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *dir = CTL_RUN_DIR, *name = NULL;
-	char buf[256];
+	const char *dir = CTL_RUN_DIR, *name = NULL, *server = NULL;
+	int c, n = 0, timeout_ms = 0;
+	char buf[256], *end;
 	struct dirent *de;
 	DIR *d;
-	int c, n = 0;
 
-	while ((c = getopt_long(argc, argv, "d:h", lo, NULL)) != -1) {
-		if (c == 'd')
+	while ((c = getopt_long(argc, argv, "d:s:t:h", lo, NULL)) != -1) {
+		if (c == 'd') {
 			dir = optarg;
-		else
+		} else if (c == 's') {
+			server = optarg;
+		} else if (c == 't') {
+			timeout_ms = (int)strtol(optarg, &end, 10);
+			if (*end || timeout_ms <= 0 || timeout_ms > 60000)
+				return dns_usage(stderr);
+		} else {
 			return dns_usage(c == 'h' ? stdout : stderr);
+		}
 	}
+	if (optind + 2 == argc && !strcmp(argv[optind], "key"))
+		return dns_key(dir, server, timeout_ms, argv[optind + 1]);
 	if (optind >= argc || strcmp(argv[optind], "status"))
 		return dns_usage(stderr);
 	if (optind + 1 < argc)

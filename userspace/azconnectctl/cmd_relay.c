@@ -2,8 +2,9 @@
 /*
  * "relay": the relay operator's commands, over azconnect-relayd's control
  * socket (a Unix socket only root may use): its sessions by endpoint
- * name, disconnecting one, and the state of its name service and of the
- * primary name server it sends its names to.
+ * name, disconnecting one, resetting the public key the relay pinned for
+ * one, and the state of its name service and of the primary name server
+ * it sends its names to.
  */
 
 #include <errno.h>
@@ -20,9 +21,10 @@ static int relay_usage(void)
 	fprintf(stderr,
 		"%s: usage: relay sessions [--control PATH]\n"
 		"       %s relay disconnect NAME [--control PATH]\n"
+		"       %s relay reset-key NAME [--control PATH]\n"
 		"       %s relay status [--control PATH]\n"
 		"(the relay's control socket, default %s)\n",
-		ctl_prog, ctl_prog, ctl_prog, AZC_RELAY_CONTROL);
+		ctl_prog, ctl_prog, ctl_prog, ctl_prog, AZC_RELAY_CONTROL);
 	return 2;
 }
 
@@ -88,12 +90,13 @@ int cmd_relay(int argc, char **argv)
 		return relay_ask(path, "sessions\n");
 	if (!strcmp(argv[1], "status") && !name)
 		return relay_ask(path, "status\n");
-	if (strcmp(argv[1], "disconnect") || !name)
+	if ((strcmp(argv[1], "disconnect") && strcmp(argv[1], "reset-key")) ||
+	    !name)
 		return relay_usage();
 	if (!ctl_name_ok(name)) {
 		fprintf(stderr, "%s: relay: invalid endpoint name\n", ctl_prog);
 		return 2;
 	}
-	snprintf(line, sizeof(line), "disconnect %s\n", name);
+	snprintf(line, sizeof(line), "%s %s\n", argv[1], name);
 	return relay_ask(path, line);
 }

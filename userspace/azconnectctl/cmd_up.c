@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <libgen.h>
 #include <ifaddrs.h>
 #include <poll.h>
 #include <signal.h>
@@ -36,6 +37,7 @@
 #include "ctl.h"
 #include "client.h"
 #include "eplink.h"
+#include "noise/noise.h"
 
 #define BACKOFF_MIN_MS	1000
 #define BACKOFF_MAX_MS	60000
@@ -68,6 +70,11 @@ static void up_usage(FILE *f)
 		"                            (the name service's: azconnect.internal));\n"
 		"                            options win\n"
 		"  -d, --run-dir DIR         state files (default %s)\n"
+		"  -K, --key-file FILE       the endpoint's X25519 private key, made\n"
+		"                            at the first start (mode 0600; refused\n"
+		"                            when others may read it; default\n"
+		"                            " AZC_CLIENT_KEY_DIR "/NAME.key; config\n"
+		"                            key key_file)\n"
 		"      --dns MODE            split DNS: auto (the default), resolved,\n"
 		"                            resolv.conf or off (config key dns)\n"
 		"  -v, --verbose             print each negotiation step\n"
@@ -76,6 +83,7 @@ static void up_usage(FILE *f)
 		"carries IPv6 on the device; a lost link is restored with back-off\n"
 		"(1 s doubling to 60 s). Each link registers NAME.ZONE (AAAA, PTR)\n"
 		"with the relay's name service, for the overlay address only, and\n"
+		"publishes the endpoint's public key there (TXT at the reverse name);\n"
 		"names in the overlay's zones go to that service: through\n"
 		"systemd-resolved where it runs, or through a forwarder named in\n"
 		"/etc/resolv.conf, which is put back at the end. Without the module\n"
@@ -157,6 +165,7 @@ static int up_parse(int argc, char **argv, struct up_opts *o)
 		{ "run-dir", required_argument, NULL, 'd' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "dns", required_argument, NULL, 'N' },
+		{ "key-file", required_argument, NULL, 'K' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -164,7 +173,7 @@ static int up_parse(int argc, char **argv, struct up_opts *o)
 	const char *dns = NULL;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "r:n:t:T:p:a:D:fc:d:vh", lo,
+	while ((c = getopt_long(argc, argv, "r:n:t:T:p:a:D:fc:d:K:vh", lo,
 				NULL)) != -1) {
 		switch (c) {
 		case 'r':
@@ -216,6 +225,11 @@ static int up_parse(int argc, char **argv, struct up_opts *o)
 		case 'N':
 			dns = optarg;
 			break;
+		case 'K':
+			if (up_set(cli.key_file, sizeof(cli.key_file), optarg,
+				   "key file"))
+				return 2;
+			break;
 		case 'h':
 			up_usage(stdout);
 			return 0;
@@ -243,6 +257,8 @@ static int up_parse(int argc, char **argv, struct up_opts *o)
 		strcpy(o->cfg.ca, cli.ca);
 	if (cli.device[0])
 		strcpy(o->cfg.device, cli.device);
+	if (cli.key_file[0])
+		strcpy(o->cfg.key_file, cli.key_file);
 	if (!o->cfg.device[0])
 		strcpy(o->cfg.device, AZC_CLIENT_DEVICE);
 	if (!dns)
@@ -271,6 +287,63 @@ static int up_check(const struct up_opts *o)
 			o->cfg.name);
 		return -EINVAL;
 	}
+	return 0;
+}
+
+/*
+ * The endpoint's key pair (issue 11): its private key read from its file,
+ * or made and saved there (0600, in a 0700 directory made when missing)
+ * at the first start; only the public key is kept. A file that others
+ * may read is refused. 0 or -errno, said.
+ */
+static int up_key(struct up_opts *o)
+{
+	char err[AZC_CFG_PATH_MAX + 400], b64[AZC_NOISE_KEY_B64LEN], *dir;
+	uint8_t priv[AZC_NOISE_KEYLEN];
+	int ret;
+
+	if (o->cfg.key_file[0])
+		snprintf(o->key_path, sizeof(o->key_path), "%s",
+			 o->cfg.key_file);
+	else
+		snprintf(o->key_path, sizeof(o->key_path), "%s/%s.key",
+			 AZC_CLIENT_KEY_DIR, o->cfg.name);
+	ret = azc_noise_key_load(o->key_path, priv, err, sizeof(err));
+	if (ret == -ENOENT) {
+		/* its directory, private, when it is not there yet */
+		dir = strdup(o->key_path);
+		if (dir && mkdir(dirname(dir), 0700) && errno != EEXIST) {
+			fprintf(stderr, "%s: up: the endpoint's key: %s: %s\n",
+				ctl_prog, dir, strerror(errno));
+			free(dir);
+			return -errno;
+		}
+		free(dir);
+		ret = azc_noise_keygen(priv, o->pub);
+		if (!ret)
+			ret = azc_noise_key_save(o->key_path, priv, false, err,
+						 sizeof(err));
+		else
+			snprintf(err, sizeof(err), "cannot make a key pair: %s",
+				 strerror(-ret));
+		if (!ret) {
+			azc_noise_key_to_b64(o->pub, b64);
+			fprintf(stderr, "%s: a new key pair for endpoint %s: private key in %s, public key %s\n",
+				ctl_prog, o->cfg.name, o->key_path, b64);
+		}
+	} else if (!ret) {
+		ret = azc_noise_pubkey(priv, o->pub);
+		if (ret)
+			snprintf(err, sizeof(err), "%s: %s", o->key_path,
+				 strerror(-ret));
+	}
+	OPENSSL_cleanse(priv, sizeof(priv));
+	if (ret) {
+		fprintf(stderr, "%s: up: the endpoint's key: %s\n", ctl_prog,
+			err);
+		return ret;
+	}
+	o->has_key = true;
 	return 0;
 }
 
@@ -364,6 +437,7 @@ static int up_device(struct up_opts *o, char *err, size_t errlen)
 		return ret;
 	o->link.reg_changed = up_names_changed;
 	o->link.reg_ctx = o;
+	o->link.key = o->has_key ? o->pub : NULL;
 	o->ifindex = ifindex;
 	fprintf(stderr, "%s: device %s made again (index %u)\n", ctl_prog,
 		o->cfg.device, ifindex);
@@ -518,6 +592,7 @@ static int up_kernel(struct up_opts *o)
 	}
 	o->link.reg_changed = up_names_changed;
 	o->link.reg_ctx = o;
+	o->link.key = o->has_key ? o->pub : NULL;
 	o->kernel = true;
 	o->co.handoff = true;
 	return 0;
@@ -560,7 +635,7 @@ int cmd_up(int argc, char **argv)
 	ret = up_parse(argc, argv, &o);
 	if (ret >= 0)
 		return ret;
-	if (up_check(&o) || up_lock(&o) || up_kernel(&o))
+	if (up_check(&o) || up_key(&o) || up_lock(&o) || up_kernel(&o))
 		return 1;
 	signal(SIGPIPE, SIG_IGN);
 	sfd = stop_signals();

@@ -52,6 +52,10 @@ struct up_opts {
 	/* The session being served, for state files written from callbacks */
 	const struct azc_client *cur;
 	pid_t pid;
+	/* The endpoint's key pair: its file, its public key (issue 11) */
+	char key_path[AZC_CFG_PATH_MAX + 300];
+	uint8_t pub[32];
+	bool has_key;
 	/* Split DNS for the session's life (kernel data path only) */
 	enum azc_dns_mode dns_want;
 	struct azc_sdns dns;

@@ -68,6 +68,7 @@ static int client_kv(void *ctx, const char *section, const char *key,
 		{ "device", c->device, sizeof(c->device) },
 		{ "zone", c->zone, sizeof(c->zone) },
 		{ "dns", c->dns, sizeof(c->dns) },
+		{ "key_file", c->key_file, sizeof(c->key_file) },
 	};
 	unsigned int i;
 
@@ -92,7 +93,7 @@ static int client_kv(void *ctx, const char *section, const char *key,
 		return azc_cfg_dup_check(&p->seen, 1u << (i + 1), key, err, errlen) ?:
 		       azc_cfg_set_uint(&c->echo_retries, key, v, 1,
 				AZC_CFG_ECHO_RETRIES_MAX, err, errlen);
-	snprintf(err, errlen, "unknown key '%s' (relay, name, token, fingerprint, ca, device, zone, dns, echo_interval, echo_retries)",
+	snprintf(err, errlen, "unknown key '%s' (relay, name, token, fingerprint, ca, device, zone, dns, key_file, echo_interval, echo_retries)",
 		 key);
 	return -EINVAL;
 }

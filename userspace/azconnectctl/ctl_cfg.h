@@ -16,6 +16,7 @@ struct azc_client_cfg {
 	char device[AZC_CFG_DEV_MAX];	/* "": AZC_CLIENT_DEVICE */
 	char zone[AZC_DNS_NAME_MAX + 1];	/* the name service's; "": the default */
 	char dns[16];			/* split DNS: auto, resolved, resolv.conf, off */
+	char key_file[AZC_CFG_PATH_MAX];	/* "": AZC_CLIENT_KEY_DIR/NAME.key */
 	unsigned int echo_ms;		/* SSTP keepalive; 0: the engine's */
 	unsigned int echo_retries;	/* 0: the engine's */
 	char warning[AZC_CFG_ERR_LEN];	/* from load: the file's mode */
@@ -35,6 +36,8 @@ const char *azc_dns_mode_name(enum azc_dns_mode m);
 
 #define AZC_CLIENT_DEVICE	"azc0"
 #define AZC_CLIENT_CONF		"/etc/azconnect/azconnect.conf"
+/* The endpoints' private keys: NAME.key, 0600, in this 0700 directory */
+#define AZC_CLIENT_KEY_DIR	"/var/lib/azconnect"
 
 int azc_client_cfg_parse(struct azc_client_cfg *c, const char *text,
 			 const char *fname, char *err, size_t errlen);

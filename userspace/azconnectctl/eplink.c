@@ -72,7 +72,7 @@ int azc_eplink_attach(struct azc_eplink *l, struct azc_client *c, char *err,
 	azc_kframe_start(&l->kf, c->sess, eplink_send, l);
 	azc_reg_start(&l->reg, l->name, l->zone, l->ifindex,
 		      azc_sess_info(c->sess)->local_iid,
-		      azc_sess_info(c->sess)->peer_iid);
+		      azc_sess_info(c->sess)->peer_iid, l->key);
 	if (l->reg.state == AZC_REG_OFF)
 		fprintf(stderr, "azconnectctl: name service: %s\n", l->reg.msg);
 	return 0;
@@ -140,7 +140,9 @@ static int eplink_step(struct azc_eplink *l, int stop_fd, int64_t until)
 		ret = 0;	/* the end of the session shows anyway */
 	azc_kframe_tick(&l->kf, azc_now_ms());
 	if (!l->down && azc_reg_step(&l->reg, azc_now_ms())) {
-		fprintf(stderr, "azconnectctl: name service: %s\n", l->reg.msg);
+		fprintf(stderr, "azconnectctl: name service: %s%s\n",
+			l->reg.note == l->reg.key_msg ? "key: " : "",
+			l->reg.note ? l->reg.note : l->reg.msg);
 		if (l->reg_changed)
 			l->reg_changed(l->reg_ctx);
 	}

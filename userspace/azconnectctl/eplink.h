@@ -29,6 +29,7 @@ struct azc_eplink {
 	bool down;			/* link-del-ntf seen */
 	/* Its names in the relay's name service, registered at each attach */
 	const char *name, *zone;
+	const uint8_t *key;		/* its public key (32 bytes), or NULL */
 	struct azc_reg reg;
 	/* Called when the registration moved on (reg.msg says how) */
 	void (*reg_changed)(void *ctx);

@@ -15,6 +15,7 @@
 #include <ldns/ldns.h>
 
 #include "base/util.h"
+#include "noise/keyrec.h"
 #include "register.h"
 
 #define REG_ADDR_POLL_MS	250
@@ -37,13 +38,23 @@ void azc_reg_stop(struct azc_reg *g)
 
 void azc_reg_start(struct azc_reg *g, const char *name, const char *zone,
 		   uint32_t ifindex, const uint8_t *local_iid,
-		   const uint8_t *relay_iid)
+		   const uint8_t *relay_iid, const uint8_t *key)
 {
 	azc_reg_stop(g);
 	azc_reg_init(g);
+	g->note = g->msg;
+	if (key) {
+		g->has_key = true;
+		memcpy(g->key, key, sizeof(g->key));
+		snprintf(g->key_msg, sizeof(g->key_msg),
+			 "waiting for the names' registration");
+	}
 	if (!azc_dns_label_ok(name, strlen(name))) {
 		snprintf(g->msg, sizeof(g->msg),
 			 "the name is no DNS label (letters, digits, hyphens; 1 to 63): not registered");
+		if (key)
+			snprintf(g->key_msg, sizeof(g->key_msg),
+				 "not published (the name is not registered)");
 		return;
 	}
 	snprintf(g->name, sizeof(g->name), "%s", name);
@@ -67,6 +78,7 @@ int64_t azc_reg_deadline(const struct azc_reg *g)
 	case AZC_REG_WAIT_ADDR:
 	case AZC_REG_AAAA:
 	case AZC_REG_PTR:
+	case AZC_REG_KEY:
 		return g->next;
 	default:
 		return -1;
@@ -139,7 +151,8 @@ static int reg_build(struct azc_reg *g, ldns_rdf *zone, const char *owner,
 	int ret = -ENOMEM;
 
 	snprintf(text, sizeof(text), "%s %u IN %s %s", owner, AZC_REG_TTL,
-		 type == LDNS_RR_TYPE_AAAA ? "AAAA" : "PTR", rdata);
+		 type == LDNS_RR_TYPE_AAAA ? "AAAA" :
+		 type == LDNS_RR_TYPE_PTR ? "PTR" : "TXT", rdata);
 	if (!up || !del || !o ||
 	    ldns_rr_new_frm_str(&add, text, 0, NULL, NULL) != LDNS_STATUS_OK)
 		goto out;
@@ -194,7 +207,15 @@ static int reg_send(struct azc_reg *g)
 		ldns_rdf_deep_free(ardf);
 		zone = arpa ? ldns_dname_clone_from(arpa, 16) : NULL;
 		str = arpa ? ldns_rdf2str(arpa) : NULL;
-		if (zone && str) {
+		if (zone && str && g->state == AZC_REG_KEY) {
+			char txt[AZC_KEYREC_TXT_LEN], q[AZC_KEYREC_TXT_LEN + 2];
+
+			snprintf(owner, sizeof(owner), "%s", str);
+			azc_keyrec_format(g->key, txt);
+			snprintf(q, sizeof(q), "\"%s\"", txt);
+			ret = reg_build(g, zone, owner, LDNS_RR_TYPE_TXT, q,
+					&wire, &len);
+		} else if (zone && str) {
 			snprintf(owner, sizeof(owner), "%s", str);
 			ret = reg_build(g, zone, owner, LDNS_RR_TYPE_PTR,
 					target, &wire, &len);
@@ -226,7 +247,10 @@ static void reg_out(struct azc_reg *g, int64_t now, bool again)
 	ret = reg_send(g);
 	/* A lost message and a failed send are both retried. */
 	g->next = now + ((int64_t)REG_FIRST_WAIT_MS << (g->tries - 1));
-	if (ret && g->tries == 1)
+	if (ret && g->tries == 1 && g->state == AZC_REG_KEY)
+		snprintf(g->key_msg, sizeof(g->key_msg),
+			 "sending the update: %s", strerror(-ret));
+	else if (ret && g->tries == 1)
 		snprintf(g->msg, sizeof(g->msg), "sending the update: %s",
 			 strerror(-ret));
 }
@@ -249,6 +273,9 @@ static bool reg_addr(struct azc_reg *g, int64_t now)
 		if (now - g->start >= AZC_REG_ADDR_WAIT_MS) {
 			snprintf(g->msg, sizeof(g->msg),
 				 "no overlay address on the device after 30 s: not registered");
+			if (g->has_key)
+				snprintf(g->key_msg, sizeof(g->key_msg),
+					 "not published (no overlay address)");
 			reg_fail(g);
 			return true;
 		}
@@ -265,6 +292,31 @@ static bool reg_addr(struct azc_reg *g, int64_t now)
 	g->state = AZC_REG_AAAA;
 	reg_out(g, now, false);
 	return false;
+}
+
+/* The answer to the key's update: published or refused; done either way. */
+static bool reg_key_answer(struct azc_reg *g, ldns_pkt_rcode rc)
+{
+	const ldns_lookup_table *t = ldns_lookup_by_id(ldns_rcodes, rc);
+	char fp[AZC_KEYREC_FP_LEN];
+
+	azc_keyrec_fingerprint(g->key, fp);
+	if (rc == LDNS_RCODE_NOERROR) {
+		g->key_refused = false;
+		snprintf(g->key_msg, sizeof(g->key_msg),
+			 "published public key %s (TXT at the reverse name)",
+			 fp);
+	} else {
+		g->key_refused = true;
+		snprintf(g->key_msg, sizeof(g->key_msg),
+			 "the name service refused public key %s: %s (the relay holds another key for this endpoint, or refused the record: its log says why)",
+			 fp, t ? t->name : "unknown error");
+	}
+	g->note = g->key_msg;
+	g->state = AZC_REG_DONE;
+	close(g->fd);
+	g->fd = -1;
+	return true;
 }
 
 /* An answer on the socket: 1 when it was ours and moved us on. */
@@ -288,12 +340,17 @@ static bool reg_answer(struct azc_reg *g, int64_t now)
 	rc = ldns_pkt_get_rcode(p);
 	ldns_pkt_free(p);
 	inet_ntop(AF_INET6, &g->addr, a, sizeof(a));
+	if (g->state == AZC_REG_KEY)
+		return reg_key_answer(g, rc);
 	if (rc != LDNS_RCODE_NOERROR) {
 		t = ldns_lookup_by_id(ldns_rcodes, rc);
 		snprintf(g->msg, sizeof(g->msg),
 			 "the name service refused %s.%s %s: %s", g->name,
 			 g->zone, g->state == AZC_REG_AAAA ? "AAAA" : "PTR",
 			 t ? t->name : "unknown error");
+		if (g->has_key)
+			snprintf(g->key_msg, sizeof(g->key_msg),
+				 "not published (the names were refused)");
 		reg_fail(g);
 		return true;
 	}
@@ -304,6 +361,13 @@ static bool reg_answer(struct azc_reg *g, int64_t now)
 	}
 	snprintf(g->msg, sizeof(g->msg), "registered %s.%s AAAA %s (and PTR)",
 		 g->name, g->zone, a);
+	g->note = g->msg;
+	if (g->has_key) {
+		g->state = AZC_REG_KEY;
+		snprintf(g->key_msg, sizeof(g->key_msg), "being published");
+		reg_out(g, now, false);
+		return true;
+	}
 	g->state = AZC_REG_DONE;
 	close(g->fd);
 	g->fd = -1;
@@ -319,11 +383,24 @@ bool azc_reg_step(struct azc_reg *g, int64_t now)
 		return now >= g->next ? reg_addr(g, now) : false;
 	case AZC_REG_AAAA:
 	case AZC_REG_PTR:
+	case AZC_REG_KEY:
 		if (reg_answer(g, now))
 			return true;
 		if (g->state == AZC_REG_DONE || now < g->next)
 			return false;
+		if (g->tries >= AZC_REG_TRIES && g->state == AZC_REG_KEY) {
+			snprintf(g->key_msg, sizeof(g->key_msg),
+				 "no answer from the name service: not published");
+			g->note = g->key_msg;
+			g->state = AZC_REG_DONE;
+			close(g->fd);
+			g->fd = -1;
+			return true;
+		}
 		if (g->tries >= AZC_REG_TRIES) {
+			if (g->has_key)
+				snprintf(g->key_msg, sizeof(g->key_msg),
+					 "not published (no answer from the name service)");
 			inet_ntop(AF_INET6, &g->ns, ns, sizeof(ns));
 			snprintf(g->msg, sizeof(g->msg),
 				 "no answer from the name service at %s: not registered",

@@ -6,6 +6,11 @@
  * (RFC 2136) over UDP to the name service at PREFIX::RELAY_IID, port 53:
  *   NAME.ZONE      AAAA  the overlay address (replacing any other)
  *   reverse name   PTR   NAME.ZONE           (in the /64's ip6.arpa zone)
+ * and, when the endpoint has a key pair, a third one (issue 11):
+ *   reverse name   TXT   "v=azc1 k=x25519 p=BASE64" (lib/noise/keyrec.h)
+ * its public key, replacing any other, which the relay refuses when it
+ * holds another key for the endpoint (pinned at first sight or in its
+ * configuration): said in key_msg, the names staying registered. All are
  * sent from the overlay address, which is what the relay authorizes them
  * by. Only that address is ever registered: never one of the machine's
  * other interfaces. Each is sent again after 1, 2, 4... s without an
@@ -35,6 +40,7 @@ enum azc_reg_state {
 	AZC_REG_WAIT_ADDR,	/* the overlay address is not there yet */
 	AZC_REG_AAAA,		/* the AAAA update is out */
 	AZC_REG_PTR,		/* the PTR update is out */
+	AZC_REG_KEY,		/* the key's update is out (names registered) */
 	AZC_REG_DONE,
 	AZC_REG_FAILED,		/* refused, or no answer: see msg */
 };
@@ -51,6 +57,12 @@ struct azc_reg {
 	unsigned int tries;
 	int64_t start, next;		/* began; resend or give up */
 	char msg[640];			/* the outcome, for logs and status */
+	/* The public key, published after the names when has_key */
+	bool has_key;
+	uint8_t key[32];
+	char key_msg[256];		/* its outcome, for logs and status */
+	bool key_refused;		/* the name service said no */
+	const char *note;		/* what changed at the last step: msg or key_msg */
 };
 
 /* Nothing to do until azc_reg_start(). */
@@ -59,11 +71,12 @@ void azc_reg_init(struct azc_reg *g);
 /*
  * A new link on @ifindex: registers @name (in @zone, NULL: the default)
  * for the overlay address with @local_iid, at the name service with
- * @relay_iid. A name that is no DNS label is not registered (msg says so).
+ * @relay_iid, and publishes the public key @key (32 bytes; NULL: none).
+ * A name that is no DNS label is not registered (msg says so).
  */
 void azc_reg_start(struct azc_reg *g, const char *name, const char *zone,
 		   uint32_t ifindex, const uint8_t *local_iid,
-		   const uint8_t *relay_iid);
+		   const uint8_t *relay_iid, const uint8_t *key);
 
 /* The socket to poll for an answer, or -1. */
 int azc_reg_fd(const struct azc_reg *g);
@@ -72,7 +85,7 @@ int64_t azc_reg_deadline(const struct azc_reg *g);
 
 /*
  * Reads an answer when there is one, resends or moves on at the deadline.
- * True when the state changed: msg says how.
+ * True when the state changed: note says how (msg or key_msg).
  */
 bool azc_reg_step(struct azc_reg *g, int64_t now);
 

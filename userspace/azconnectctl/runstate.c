@@ -35,6 +35,7 @@
 #include "kernel/rtdev.h"
 #include "ctl.h"
 #include "client.h"
+#include "noise/keyrec.h"
 
 void ctl_state_path(const char *dir, const char *name, char *buf,
 		       size_t size)
@@ -148,6 +149,14 @@ void ctl_state_print(FILE *f, const struct up_opts *o,
 
 	fprintf(f, "pid=%ld\nname=%s\nrelay=%s\n", (long)pid, o->cfg.name,
 		o->cfg.relay);
+	if (o->has_key) {
+		char b64[AZC_NOISE_KEY_B64LEN], fp[AZC_KEYREC_FP_LEN];
+
+		azc_noise_key_to_b64(o->pub, b64);
+		azc_keyrec_fingerprint(o->pub, fp);
+		fprintf(f, "public_key=%s\nkey_fingerprint=%s\nkey_file=%s\n",
+			b64, fp, o->key_path);
+	}
 	if (o->kernel)
 		fprintf(f, "device=%s\nlink=%s\n", o->cfg.device,
 			c->sess ? "up" : "down");
@@ -176,6 +185,14 @@ void ctl_state_print(FILE *f, const struct up_opts *o,
 		fprintf(f, "link_id=%u\n", o->link.link_id);
 	if (o->kernel && o->link.reg.msg[0])
 		fprintf(f, "names=%s\n", o->link.reg.msg);
+	if (o->kernel && o->link.reg.key_msg[0])
+		fprintf(f, "key=%s\n", o->link.reg.key_msg);
+	if (o->kernel && !IN6_IS_ADDR_UNSPECIFIED(&o->link.reg.ns)) {
+		char ns[INET6_ADDRSTRLEN];
+
+		inet_ntop(AF_INET6, &o->link.reg.ns, ns, sizeof(ns));
+		fprintf(f, "name_server=%s\n", ns);
+	}
 	if (o->kernel)
 		azc_sdns_print(&((struct up_opts *)o)->dns, f);
 }

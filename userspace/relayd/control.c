@@ -5,6 +5,9 @@
  * command line per connection and answers with lines, then closes:
  *   sessions             a line per session, "name=... state=..."
  *   disconnect NAME      ends NAME's sessions at once: "disconnected N"
+ *   reset-key NAME       forgets the public key pinned for NAME at first
+ *                        sight and withdraws its key record: the next
+ *                        key it publishes is pinned (dns_reset_key)
  *   status               the name service and its primary (dns_update):
  *                        "names=on records=N serial=N messages=N changes=N"
  *                        and "primary=SERVER key=NAME state=ok|waiting|
@@ -120,6 +123,10 @@ static void control_command(struct relayd *r, FILE *out, char *line)
 		fprintf(out, "disconnected %u\n", n);
 		return;
 	}
+	if (!strncmp(line, "reset-key ", 10) && line[10]) {
+		dns_reset_key(r, line + 10, out);
+		return;
+	}
 	if (!strcmp(line, "status")) {
 		if (r->dns.names)
 			fprintf(out, "names=on records=%zu serial=%u messages=%llu changes=%llu\n",
@@ -132,7 +139,7 @@ static void control_command(struct relayd *r, FILE *out, char *line)
 		primary_status(r, out);
 		return;
 	}
-	fprintf(out, "error: unknown command (sessions, disconnect NAME, status)\n");
+	fprintf(out, "error: unknown command (sessions, disconnect NAME, reset-key NAME, status)\n");
 }
 
 void control_event(struct relayd *r)

@@ -34,6 +34,7 @@
 
 #include "relayd.h"
 #include "names.h"
+#include "noise/keyrec.h"
 #include "ula.h"
 
 #define DNS_PORT		53
@@ -205,6 +206,103 @@ static void dns_sender(struct relayd *r, const struct rlink *l,
 		al[i] = ep->alias[i];
 	s->aliases = al;
 	s->n_aliases = ep->n_alias;
+	/* the key relayd.conf pins, else the one pinned at first sight */
+	if (ep->has_public_key) {
+		s->key_pin = ep->public_key;
+		s->key_configured = true;
+	} else {
+		s->key_pin = azc_keypins_find(&r->pins, s->endpoint);
+	}
+}
+
+/* An endpoint's name, escaped for a log line */
+static void dns_esc(const char *name, char *buf, size_t size)
+{
+	azc_escape(name, strlen(name), buf, size);
+}
+
+/*
+ * After an UPDATE that changed the zones: an endpoint without a pinned
+ * key that publishes one now has it pinned (first sight), logged.
+ */
+static void dns_pin_first(struct relayd *r, const struct azc_names_sender *s)
+{
+	char fp[AZC_KEYREC_FP_LEN], esc[4 * AZC_CFG_NAME_MAX + 1];
+	char err[AZC_CFG_PATH_MAX + 128];
+	uint8_t key[AZC_NOISE_KEYLEN];
+
+	if (!s->endpoint || s->key_pin ||
+	    azc_names_key_of(r->dns.names, s->endpoint, key))
+		return;
+	azc_keyrec_fingerprint(key, fp);
+	dns_esc(s->endpoint, esc, sizeof(esc));
+	if (azc_keypins_set(&r->pins, s->endpoint, key, err, sizeof(err)))
+		relayd_log("name service: endpoint '%s': key %s pinned (first seen), but not saved: %s; it holds until the relay stops",
+			   esc, fp, err);
+	else
+		relayd_log("name service: endpoint '%s': key %s pinned (first seen)",
+			   esc, fp);
+}
+
+void dns_reset_key(struct relayd *r, const char *name, FILE *out)
+{
+	const struct azc_relay_endpoint *ep = azc_relay_cfg_find(&r->cfg, name);
+	char fp[AZC_KEYREC_FP_LEN], esc[4 * AZC_CFG_NAME_MAX + 1];
+	char err[AZC_CFG_PATH_MAX + 128];
+	uint8_t old[AZC_NOISE_KEYLEN];
+	bool dropped;
+	int ret;
+
+	dns_esc(name, esc, sizeof(esc));
+	if (ep && ep->has_public_key) {
+		fprintf(out, "error: endpoint '%s' has its key in %s (public_key): change it there and reload (SIGHUP)\n",
+			esc, r->config_path);
+		return;
+	}
+	ret = azc_keypins_reset(&r->pins, name, old, err, sizeof(err));
+	dropped = r->dns.names && azc_names_drop_key(r->dns.names, name);
+	if (dropped)
+		r->dns.changes++;
+	if (ret == 0) {
+		relayd_log("control: reset-key '%s': no key pinned%s", esc,
+			   dropped ? "; its key record withdrawn" : "");
+		fprintf(out, "no key pinned for '%s'%s\n", esc,
+			dropped ? " (its key record withdrawn)" : "");
+		return;
+	}
+	azc_keyrec_fingerprint(old, fp);
+	relayd_log("control: endpoint '%s': pinned key %s reset by the operator%s; the next key it publishes is pinned%s%s",
+		   esc, fp, dropped ? ", its key record withdrawn" : "",
+		   ret < 0 ? "; the pin file not saved: " : "",
+		   ret < 0 ? err : "");
+	fprintf(out, "reset '%s': key %s no longer pinned%s; the next key it publishes is (at its next connection: 'azconnectctl relay disconnect %s' makes that now)\n",
+		esc, fp, dropped ? ", its record withdrawn" : "", esc);
+	if (ret < 0)
+		fprintf(out, "error: the pin file was not saved: %s\n", err);
+}
+
+void dns_check_keys(struct relayd *r)
+{
+	char fp[AZC_KEYREC_FP_LEN], cfp[AZC_KEYREC_FP_LEN];
+	char esc[4 * AZC_CFG_NAME_MAX + 1];
+	uint8_t key[AZC_NOISE_KEYLEN];
+	size_t i;
+
+	for (i = 0; r->dns.names && i < r->cfg.n_ep; i++) {
+		const struct azc_relay_endpoint *ep = &r->cfg.ep[i];
+
+		if (!ep->has_public_key ||
+		    azc_names_key_of(r->dns.names, ep->name, key) ||
+		    !memcmp(key, ep->public_key, sizeof(key)))
+			continue;
+		azc_names_drop_key(r->dns.names, ep->name);
+		r->dns.changes++;
+		azc_keyrec_fingerprint(key, fp);
+		azc_keyrec_fingerprint(ep->public_key, cfp);
+		dns_esc(ep->name, esc, sizeof(esc));
+		relayd_log("name service: endpoint '%s': its key record %s withdrawn: %s pins %s (public_key)",
+			   esc, fp, r->config_path, cfp);
+	}
 }
 
 bool dns_bucket_take(struct dns_bucket *b, int64_t now)
@@ -251,8 +349,10 @@ static int dns_answer(struct relayd *r, const struct sockaddr_in6 *peer,
 			     out, outsize, log, sizeof(log));
 	if (log[0])
 		relayd_log("name service: %s", log);
-	if (azc_names_serial(r->dns.names) != before)
+	if (azc_names_serial(r->dns.names) != before) {
 		r->dns.changes++;
+		dns_pin_first(r, &s);
+	}
 	r->dns.messages++;
 	return n;
 }

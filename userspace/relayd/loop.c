@@ -216,6 +216,7 @@ static void reload(struct relayd *r)
 	r->cfg.negotiation_ms = nc.negotiation_ms;
 	r->cfg.echo_ms = nc.echo_ms;
 	r->cfg.echo_retries = nc.echo_retries;
+	dns_check_keys(r);
 	relayd_log("reloaded %s: %zu endpoints", r->config_path, r->cfg.n_ep);
 }
 

@@ -21,6 +21,7 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
+#include "config/statefile.h"
 #include "relayd.h"
 
 
@@ -37,7 +38,8 @@ static void usage(FILE *f)
 		"  -l, --listen ADDR:PORT\n"
 		"                        listen there (repeatable; default [::]:443,\n"
 		"                        dual-stack); [V6ADDR]:PORT, *:PORT or PORT too\n"
-		"  -s, --state-dir DIR   self-signed certificate, IID salt, ULA prefix\n"
+		"  -s, --state-dir DIR   self-signed certificate, IID salt, ULA prefix,\n"
+		"                        the endpoints' pinned public keys\n"
 		"                        (default: the config's state_dir, else %s)\n"
 		"  -d, --device NAME     the relay device, created when missing\n"
 		"                        (default: the config's device, else %s)\n"
@@ -96,6 +98,10 @@ static void usage(FILE *f)
 		"  token = SECRET        its token (the PPP secret), required\n"
 		"  group = GROUP         its group (informational for now)\n"
 		"  aliases = \"A, B\"     more names it may register in the zone\n"
+		"  public_key = BASE64   the only public key it may publish in the\n"
+		"                        name service (else the first one it\n"
+		"                        publishes is pinned, in the state dir, until\n"
+		"                        'azconnectctl relay reset-key NAME')\n"
 		"\n"
 		"Signals: SIGTERM/SIGINT disconnect every session (CALL_DISCONNECT) and\n"
 		"exit; SIGHUP reloads the endpoints and limits from the config file.\n"
@@ -221,6 +227,7 @@ static int setup(struct relayd *r, struct opts *o)
 	struct azc_tls_server_opts to = { 0 };
 	size_t n_names = 0;
 	uint8_t salt[AZC_IID_SALT_LEN];
+	char path[AZC_CFG_PATH_MAX + 32];
 	char err[AZC_TLS_ERR_LEN];
 
 	if (azc_relay_cfg_load(&r->cfg, r->config_path, err, sizeof(err)) ||
@@ -266,6 +273,12 @@ static int setup(struct relayd *r, struct opts *o)
 		return 1;
 	}
 	azc_iid_init(&r->iids, salt);
+	if (azc_state_path(r->cfg.state_dir, AZC_KEYPIN_FILE, path,
+			   sizeof(path), err, sizeof(err)) ||
+	    azc_keypins_load(&r->pins, path, err, sizeof(err))) {
+		fprintf(stderr, "azconnect-relayd: %s\n", err);
+		return 1;
+	}
 	relayd_log_warnings(&r->cfg);
 	relayd_log("certificate fingerprint %s",
 		   azc_tls_ctx_fingerprint(r->tls));
@@ -342,6 +355,7 @@ static void cleanup(struct relayd *r)
 	primary_free(r);
 	dns_free(r);
 	azc_iid_free(&r->iids);
+	azc_keypins_free(&r->pins);
 	azc_tls_ctx_free(r->tls);
 	azc_relay_cfg_free(&r->cfg);
 }

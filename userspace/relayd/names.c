@@ -12,6 +12,7 @@
 #include <ldns/ldns.h>
 
 #include "base/util.h"
+#include "noise/keyrec.h"
 #include "names.h"
 
 #define RCODE_BADVERS		16	/* extended, in the OPT (RFC 6891) */
@@ -956,9 +957,63 @@ static int prescan(const struct upd *u, const ldns_rr_list *ups)
 }
 
 /*
+ * The public key a TXT record holds (lib/noise/keyrec.h): 0, -EINVAL
+ * when it is not a key record (one character-string, in that format),
+ * -EKEYREJECTED for a low-order point.
+ */
+static int rr_key(const ldns_rr *rr, uint8_t key[AZC_NOISE_KEYLEN])
+{
+	const ldns_rdf *d;
+	const uint8_t *p;
+
+	if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_TXT ||
+	    ldns_rr_rd_count(rr) != 1)
+		return -EINVAL;
+	d = ldns_rr_rdf(rr, 0);
+	p = ldns_rdf_data(d);
+	if (ldns_rdf_get_type(d) != LDNS_RDF_TYPE_STR || !ldns_rdf_size(d) ||
+	    ldns_rdf_size(d) != (size_t)p[0] + 1)
+		return -EINVAL;
+	return azc_keyrec_parse((const char *)p + 1, p[0], key);
+}
+
+/*
+ * An added key record (TXT at the sender's reverse name): well-formed,
+ * and the key the relay holds for the sender if it holds one. 0 or
+ * REFUSED.
+ */
+static int authorize_key(const struct upd *u, const ldns_rr *rr)
+{
+	char fp[AZC_KEYREC_FP_LEN], pin_fp[AZC_KEYREC_FP_LEN];
+	const struct azc_names_sender *from = u->from;
+	uint8_t key[AZC_NOISE_KEYLEN];
+	int ret = rr_key(rr, key);
+
+	if (ret == -EKEYREJECTED)
+		return refuse(u->lb, LDNS_RCODE_REFUSED,
+			      "%R: a low-order X25519 point, no public key",
+			      rr);
+	if (ret)
+		return refuse(u->lb, LDNS_RCODE_REFUSED,
+			      "%R: not a key record (\"%s\", the base64 of 32 bytes)",
+			      rr, AZC_KEYREC_PREFIX "BASE64");
+	if (!from->key_pin || !memcmp(key, from->key_pin, sizeof(key)))
+		return 0;
+	azc_keyrec_fingerprint(key, fp);
+	azc_keyrec_fingerprint(from->key_pin, pin_fp);
+	if (from->key_configured)
+		return refuse(u->lb, LDNS_RCODE_REFUSED,
+			      "endpoint '%E' publishes key %s, but relayd.conf pins %s (public_key)",
+			      from->endpoint, fp, pin_fp);
+	return refuse(u->lb, LDNS_RCODE_REFUSED,
+		      "endpoint '%E' publishes key %s, but its key is pinned to %s, first seen ('azconnectctl relay reset-key %E' lets a new one in)",
+		      from->endpoint, fp, pin_fp, from->endpoint);
+}
+
+/*
  * What an endpoint may change (names.h): its names' AAAA records, with its
- * own address, and its reverse name's PTR records, to its own names.
- * 0 or REFUSED.
+ * own address, its reverse name's PTR records, to its own names, and its
+ * key record there. 0 or REFUSED.
  */
 static int authorize(const struct upd *u, const ldns_rr *rr)
 {
@@ -969,11 +1024,11 @@ static int authorize(const struct upd *u, const ldns_rr *rr)
 	ldns_rr_type want = fwd ? LDNS_RR_TYPE_AAAA : LDNS_RR_TYPE_PTR;
 	struct logbuf *lb = u->lb;
 
-	if (type != want &&
+	if (type != want && (fwd || type != LDNS_RR_TYPE_TXT) &&
 	    !(cls == LDNS_RR_CLASS_ANY && type == LDNS_RR_TYPE_ANY))
 		return refuse(lb, LDNS_RCODE_REFUSED,
 			      "%T: only %s records in %N", rr,
-			      fwd ? "AAAA" : "PTR", u->zone);
+			      fwd ? "AAAA" : "PTR and TXT (key)", u->zone);
 	if (fwd && !own_name(u, owner))
 		return refuse(lb, LDNS_RCODE_REFUSED,
 			      "%N is not a name of endpoint '%E'", owner,
@@ -984,6 +1039,8 @@ static int authorize(const struct upd *u, const ldns_rr *rr)
 			      &u->from->addr);
 	if (cls != LDNS_RR_CLASS_IN)
 		return 0;
+	if (type == LDNS_RR_TYPE_TXT)
+		return authorize_key(u, rr);
 	data = ldns_rr_rdf(rr, 0);
 	if (fwd && (ldns_rr_rd_count(rr) != 1 ||
 		    ldns_rdf_compare(data, u->addr)))
@@ -1113,7 +1170,7 @@ static int apply(const struct upd *u, const ldns_rr_list *ups)
 {
 	struct pending add = { .n = 0 };
 	struct azc_names *z = u->z;
-	size_t n_del = 0, own = 0, total, cap, i, k;
+	size_t n_del = 0, own = 0, keys = 0, total, cap, i, k;
 	struct azc_rec *recs;
 	int ret = 0;
 
@@ -1129,8 +1186,20 @@ static int apply(const struct upd *u, const ldns_rr_list *ups)
 		goto undo;
 
 	for (i = 0; i < z->n_recs; i++) {
+		bool mine = !strcmp(z->recs[i].ep, u->from->endpoint);
+
 		n_del += z->recs[i].doomed;
-		own += !strcmp(z->recs[i].ep, u->from->endpoint);
+		own += mine;
+		keys += mine && !z->recs[i].doomed &&
+			ldns_rr_get_type(z->recs[i].rr) == LDNS_RR_TYPE_TXT;
+	}
+	for (i = 0; i < add.n; i++)
+		keys += ldns_rr_get_type(add.v[i].rr) == LDNS_RR_TYPE_TXT;
+	if (keys > 1) {
+		ret = refuse(u->lb, LDNS_RCODE_REFUSED,
+			     "endpoint '%E' would publish %u keys, one at most (delete the old one in the same UPDATE)",
+			     u->from->endpoint, (unsigned int)keys);
+		goto undo;
 	}
 	own = own - n_del + add.n;
 	total = z->n_recs - n_del + add.n;
@@ -1403,6 +1472,39 @@ void azc_names_endpoint_up(struct azc_names *z, const char *name)
 	for (i = 0; i < z->n_recs; i++)
 		if (!strcmp(z->recs[i].ep, name))
 			z->recs[i].expiry = NO_EXPIRY;
+}
+
+int azc_names_key_of(const struct azc_names *z, const char *name,
+		     uint8_t key[32])
+{
+	size_t i;
+
+	for (i = 0; i < z->n_recs; i++)
+		if (!strcmp(z->recs[i].ep, name) &&
+		    ldns_rr_get_type(z->recs[i].rr) == LDNS_RR_TYPE_TXT &&
+		    !rr_key(z->recs[i].rr, key))
+			return 0;
+	return -ENOENT;
+}
+
+bool azc_names_drop_key(struct azc_names *z, const char *name)
+{
+	size_t i, k;
+
+	for (i = k = 0; i < z->n_recs; i++) {
+		if (!strcmp(z->recs[i].ep, name) &&
+		    ldns_rr_get_type(z->recs[i].rr) == LDNS_RR_TYPE_TXT) {
+			tell(z, z->recs[i].rr);
+			rec_free(&z->recs[i]);
+		} else {
+			z->recs[k++] = z->recs[i];
+		}
+	}
+	if (k == z->n_recs)
+		return false;
+	z->n_recs = k;
+	z->serial++;
+	return true;
 }
 
 int64_t azc_names_deadline(const struct azc_names *z)

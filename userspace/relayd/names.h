@@ -33,9 +33,12 @@
  *  - the forward zone: AAAA records only, owned by NAME.zone where NAME is
  *    the endpoint's name or one of the aliases the relay's configuration
  *    gives it; an added AAAA must be the sender's own source address;
- *  - the reverse zone: PTR records only, owned by the reverse name of the
+ *  - the reverse zone: PTR records owned by the reverse name of the
  *    sender's own address, pointing at one of its own names in the forward
- *    zone;
+ *    zone; and at that name one TXT record, its public key
+ *    (lib/noise/keyrec.h: "v=azc1 k=x25519 p=BASE64", well-formed, not a
+ *    low-order point), at most one per endpoint, and when the relay holds
+ *    a key for the endpoint (the sender's key_pin), that key only;
  *  - deletions (class ANY: an RRset or the whole name; class NONE: one
  *    record) of its own names and of its own reverse name only;
  *  - prerequisites (RFC 2136 2.4, 3.2) are checked; TTLs of added records
@@ -88,6 +91,15 @@ struct azc_names_sender {
 	const char *endpoint;		/* NULL: not an endpoint's address */
 	const char *const *aliases;	/* more names it may hold */
 	size_t n_aliases;
+	/*
+	 * The public key the relay holds for the endpoint (32 bytes), or
+	 * NULL: then any well-formed key is accepted, and the caller pins
+	 * what azc_names_key_of() gives after the UPDATE. key_configured:
+	 * relayd.conf pins it (public_key =), not a first sight; only the
+	 * refusal's log line says which.
+	 */
+	const uint8_t *key_pin;
+	bool key_configured;
 };
 
 /*
@@ -116,6 +128,15 @@ void azc_names_endpoint_down(struct azc_names *z, const char *name,
 			     int64_t now);
 void azc_names_endpoint_up(struct azc_names *z, const char *name);
 
+/*
+ * The public key (32 bytes) that endpoint @name publishes now, in the
+ * grace period too: 0, or -ENOENT when it publishes none.
+ */
+int azc_names_key_of(const struct azc_names *z, const char *name,
+		     uint8_t key[32]);
+/* Withdraws endpoint @name's key record at once: whether it had one. */
+bool azc_names_drop_key(struct azc_names *z, const char *name);
+
 /* When azc_names_expire() has work next: a time in ms, or -1. */
 int64_t azc_names_deadline(const struct azc_names *z);
 /* Removes the records whose grace ran out by @now; how many. */
@@ -127,7 +148,7 @@ size_t azc_names_count(const struct azc_names *z);
 
 /*
  * Told of every change of the records served: @owner's RRset of @type
- * (AAAA or PTR; an ldns_rdf, lower case) was added to, deleted from, or
+ * (AAAA, PTR or TXT; an ldns_rdf, lower case) was added to, deleted from, or
  * withdrawn at the end of a grace period. Called once per record, after
  * the change, from azc_names_handle() and azc_names_expire(); the hook
  * must not call back into @z's changing functions. It is how the changes

@@ -15,8 +15,8 @@
  * the log, and a resync follows the next answer.
  *
  * A resync queues every RRset an endpoint of the configuration may have
- * (its names' AAAA, its address's PTR), as the name service has them then:
- * those it does not serve are deleted at the primary. It runs once the
+ * (its names' AAAA, its address's PTR and key TXT), as the name service
+ * has them then: those it does not serve are deleted at the primary. It runs once the
  * grace period (names_grace) after the start, so that the primary keeps
  * what endpoints held before a restart of the relay while they reconnect,
  * and again after the primary was unreachable or RRsets were dropped.
@@ -114,7 +114,8 @@ static void pent_str(const struct pent *e, char *buf, size_t size)
 
 	/* ldns escapes names (\DDD); the rest as names.c does */
 	snprintf(line, sizeof(line), "%.260s %s", s ? s : "?",
-		 e->type == LDNS_RR_TYPE_PTR ? "PTR" : "AAAA");
+		 e->type == LDNS_RR_TYPE_PTR ? "PTR" :
+		 e->type == LDNS_RR_TYPE_TXT ? "TXT" : "AAAA");
 	azc_escape_line(line, buf, size);
 	free(s);
 }
@@ -148,7 +149,8 @@ static void enqueue(struct relayd *r, ldns_rdf *owner, ldns_rr_type type)
 	}
 	p->q[p->n_q].owner = owner;
 	p->q[p->n_q].type = type;
-	p->q[p->n_q].rev = type == LDNS_RR_TYPE_PTR;
+	/* PTR and the key's TXT are the reverse zone's, AAAA the forward's */
+	p->q[p->n_q].rev = type != LDNS_RR_TYPE_AAAA;
 	p->n_q++;
 }
 
@@ -198,6 +200,7 @@ static void enqueue_endpoint(struct relayd *r,
 	ldns_rdf_deep_free(ad);
 	if (rev)
 		ldns_dname2canonical(rev);
+	enqueue(r, rev ? ldns_rdf_clone(rev) : NULL, LDNS_RR_TYPE_TXT);
 	enqueue(r, rev, LDNS_RR_TYPE_PTR);
 }
 

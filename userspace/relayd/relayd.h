@@ -17,6 +17,7 @@
 #include "base/util.h"
 #include "relayd_cfg.h"
 #include "iid.h"
+#include "keypin.h"
 #include "kernel/nl.h"
 #include "engine/sess.h"
 #include "tls/tls.h"
@@ -112,6 +113,7 @@ struct relayd {
 	struct relay_kern k;
 	struct relay_dns dns;
 	struct relay_primary *prim;	/* NULL: no dns_update */
+	struct azc_keypins pins;	/* endpoint keys pinned at first sight */
 };
 
 /* main.c */
@@ -250,6 +252,14 @@ void dns_timers(struct relayd *r, int64_t now);
 /* An endpoint's link is up; its last one is gone (records then expire). */
 void dns_endpoint_up(struct relayd *r, const char *name);
 void dns_endpoint_down(struct relayd *r, const char *name);
+/*
+ * The operator resets endpoint @name's pinned key: the pin goes, and its
+ * key record with it; its next key is pinned. A line for the operator in
+ * @out; logged.
+ */
+void dns_reset_key(struct relayd *r, const char *name, FILE *out);
+/* After a reload: key records that relayd.conf's public_key refuses go. */
+void dns_check_keys(struct relayd *r);
 /* Takes one message from @b's budget: false when there is none left. */
 bool dns_bucket_take(struct dns_bucket *b, int64_t now);
 

@@ -14,6 +14,7 @@
 #include <netinet/in.h>
 
 #include "base/util.h"
+#include "noise/keyrec.h"
 #include "relayd_cfg.h"
 
 struct relay_parse {
@@ -229,7 +230,21 @@ static int relay_ep_kv(struct relay_parse *p, const char *key, const char *v,
 			return -EINVAL;
 		return relay_set_aliases(ep, v, err, errlen);
 	}
-	snprintf(err, errlen, "unknown key '%s' in an endpoint section (token, group, aliases)",
+	if (!strcmp(key, "public_key")) {
+		if (azc_cfg_dup_check(&p->seen_ep, 8, key, err, errlen))
+			return -EINVAL;
+		if (azc_noise_key_from_b64(v, ep->public_key)) {
+			snprintf(err, errlen, "public_key: expected an X25519 public key in base64 (44 characters, as 'azconnectctl status' shows it)");
+			return -EINVAL;
+		}
+		if (azc_keyrec_weak(ep->public_key)) {
+			snprintf(err, errlen, "public_key: a low-order X25519 point, not a public key");
+			return -EINVAL;
+		}
+		ep->has_public_key = true;
+		return 0;
+	}
+	snprintf(err, errlen, "unknown key '%s' in an endpoint section (token, group, aliases, public_key)",
 		 key);
 	return -EINVAL;
 }

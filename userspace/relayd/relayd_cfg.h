@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <sys/socket.h>
 
@@ -25,6 +26,12 @@ struct azc_relay_endpoint {
 	/* aliases = "www, api": single DNS labels under the zone */
 	char alias[AZC_RELAY_ALIASES_MAX][AZC_DNS_LABEL_MAX + 1];
 	size_t n_alias;
+	/*
+	 * public_key = BASE64: the only key it may publish in the name
+	 * service (X25519, 32 bytes); first-seen pinning does not apply
+	 */
+	uint8_t public_key[32];
+	bool has_public_key;
 };
 
 struct azc_relay_cfg {
