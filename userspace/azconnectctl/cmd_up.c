@@ -313,10 +313,11 @@ static int up_key(struct up_opts *o)
 		/* its directory, private, when it is not there yet */
 		dir = strdup(o->key_path);
 		if (dir && mkdir(dirname(dir), 0700) && errno != EEXIST) {
+			ret = -errno;
 			fprintf(stderr, "%s: up: the endpoint's key: %s: %s\n",
-				ctl_prog, dir, strerror(errno));
+				ctl_prog, dir, strerror(-ret));
 			free(dir);
-			return -errno;
+			return ret;
 		}
 		free(dir);
 		ret = azc_noise_keygen(priv, o->pub);
