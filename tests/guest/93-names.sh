@@ -80,6 +80,11 @@ up() {		# up NS NAME
 down() {	# down NS NAME
 	ip netns exec "$1" azconnectctl down "$2" --run-dir "$dir/run-$2"
 }
+# registered_n NAME N: NAME's session has said N times that it registered
+# (counted at each try of wait_for, not once before it).
+registered_n() {
+	[ "$(grep -c "registered $1.azconnect.internal" "$dir/$1.err")" -ge "$2" ]
+}
 check "endpoint 1 up" up "$e1" ep1
 check "endpoint 2 up" up "$e2" ep2
 check "endpoint 1 has its overlay address" wait_for 60 has_overlay "$e1"
@@ -267,7 +272,7 @@ check_eq "within the grace period its name stays" "$a1" \
 	q "$e2" +short AAAA ep1.azconnect.internal
 check "endpoint 1 up again" up "$e1" ep1
 check "... and registered again" \
-	wait_for 30 test "$(grep -c "registered ep1.azconnect.internal" "$dir/ep1.err")" -ge 2
+	wait_for 30 registered_n ep1 2
 check "endpoint 2 down" down "$e2" ep2
 sleep 10
 check_out "after the grace period ep2's name is gone" 'status: NXDOMAIN' \

@@ -174,6 +174,11 @@ up() {		# up NS NAME
 down() {	# down NS NAME
 	ip netns exec "$1" azconnectctl down "$2" --run-dir "$dir/run-$2"
 }
+# registered_n NAME N: NAME's session has said N times that it registered
+# (counted at each try of wait_for, not once before it).
+registered_n() {
+	[ "$(grep -c "registered $1.azconnect.internal" "$dir/$1.err")" -ge "$2" ]
+}
 check "endpoint 1 up" up "$e1" ep1
 check "endpoint 2 up" up "$e2" ep2
 check "endpoint 1 has its overlay address" wait_for 60 has_overlay "$e1"
@@ -218,7 +223,7 @@ check_out "the relay's status: the primary answers, nothing refused" \
 check "endpoint 1 down" down "$e1" ep1
 check "endpoint 1 up again within the grace period" up "$e1" ep1
 check "... and registered again" \
-	wait_for 30 test "$(grep -c "registered ep1.azconnect.internal" "$dir/ep1.err")" -ge 2
+	wait_for 30 registered_n ep1 2
 check "endpoint 2 down" down "$e2" ep2
 sleep 8
 check "after the grace period ep2's name is gone from Knot" \
@@ -271,7 +276,7 @@ conf "$dir/wrong.key"
 check "a relay with a wrong key starts" start_relay "$dir/relayd3.log"
 check "endpoint 1 up" up "$e1" ep1
 check "... registered at the relay" \
-	wait_for 30 test "$(grep -c "registered ep1.azconnect.internal" "$dir/ep1.err")" -ge 3
+	wait_for 30 registered_n ep1 3
 check "Knot refuses its update, and the relay says so" wait_for 20 grep -Eq \
 	'primary 127\.0\.0\.1:5300: refused the update of ep1\.azconnect\.internal\. AAAA.*: NOTAUTH, TSIG error BADSIG' \
 	"$dir/relayd3.log"
