@@ -23,6 +23,7 @@ static void azc_dev_destruct(struct net_device *dev)
 
 	free_percpu(dev->tstats);
 	xa_destroy(&azc->links);
+	mutex_destroy(&azc->sa.lock);
 	mutex_destroy(&azc->lock);
 }
 
@@ -39,6 +40,7 @@ static void azc_dev_uninit(struct net_device *dev)
 	struct azc_device *azc = netdev_priv(dev);
 
 	azc_link_del_all(azc);
+	azc_sa_table_destroy(azc);
 	gro_cells_destroy(&azc->gro_cells);
 }
 
@@ -86,6 +88,9 @@ int azc_dev_set_mode(struct azc_device *azc, enum azconnect_dev_mode mode,
 	WRITE_ONCE(azc->mode, mode);
 out:
 	mutex_unlock(&azc->lock);
+	/* A relay has no SAs: those of the endpoint it was go. */
+	if (!ret && mode == AZCONNECT_DEV_MODE_RELAY)
+		azc_sa_table_flush(azc);
 	return ret;
 }
 
@@ -107,6 +112,11 @@ static void azc_setup(struct net_device *dev)
 	dev->min_mtu = AZC_MIN_MTU;
 	dev->max_mtu = AZC_MAX_MTU;
 	dev->needs_free_netdev = true;
+	/*
+	 * start_xmit sees the packet's route, to lower its path MTU for
+	 * ESP (send.c); it drops the route before it queues the packet.
+	 */
+	netif_keep_dst(dev);
 
 	memset(azc, 0, sizeof(*azc));
 	azc->dev = dev;
@@ -114,6 +124,7 @@ static void azc_setup(struct net_device *dev)
 	mutex_init(&azc->lock);
 	xa_init_flags(&azc->links, XA_FLAGS_ALLOC1);
 	hash_init(azc->by_iid);
+	azc_sa_table_init(azc);
 }
 
 static const struct nla_policy azc_link_policy[IFLA_AZCONNECT_MAX + 1] = {

@@ -10,6 +10,7 @@
 #include <net/gro_cells.h>
 #include "uapi/azconnect.h"
 #include "proto/ppp.h"
+#include "sa.h"
 
 struct azc_link;
 
@@ -42,6 +43,8 @@ struct azc_link;
  * @uplink: an endpoint's single link, which takes every packet (RCU)
  * @by_iid: a relay's links by their peer's interface identifier (RCU)
  * @gro_cells: hand received packets to the stack with GRO
+ * @esp: enum azconnect_esp_mode of an endpoint (dev-set; READ_ONCE)
+ * @sa: an endpoint's security associations (sa.h)
  */
 struct azc_device {
 	struct net_device *dev;
@@ -53,6 +56,8 @@ struct azc_device {
 	struct azc_link __rcu *uplink;
 	DECLARE_HASHTABLE(by_iid, AZC_IID_HASH_BITS);
 	struct gro_cells gro_cells;
+	enum azconnect_esp_mode esp;
+	struct azc_sa_table sa;
 };
 
 extern struct rtnl_link_ops azc_link_ops;

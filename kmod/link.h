@@ -63,9 +63,12 @@
  * Why a link dropped a packet or counted an error; each has a counter of
  * its own, reported with the link (netlink attribute in parentheses, in
  * the same order). The link's totals are sums of ranges of them: rx-errors
- * from RX_BAD_SSTP to RX_BAD_IPV6, rx-dropped from RX_SPOOFED to
- * RX_CTRL_LOST and from RX_OUTSIDE to RX_LOCAL_REFUSED, tx-dropped from
- * TX_TOO_BIG to TX_SEND_ERROR (azc_link_drops()).
+ * from RX_BAD_SSTP to RX_BAD_IPV6 and from RX_ESP_MALFORMED to
+ * RX_ESP_BAD_ICV, rx-dropped from RX_SPOOFED to RX_CTRL_LOST, from
+ * RX_OUTSIDE to RX_LOCAL_REFUSED and from RX_ESP_UNKNOWN_SPI to
+ * RX_ESP_REQUIRED, tx-dropped from TX_TOO_BIG to TX_SEND_ERROR and from
+ * TX_ESP_NO_SA to TX_ESP_SEQ_EXHAUSTED (azc_link_drops()). The ESP ones
+ * are an endpoint's, the link being its only one.
  */
 enum azc_drop {
 	AZC_DROP_RX_BAD_SSTP,		/* rx-bad-sstp: broken SSTP header */
@@ -82,6 +85,13 @@ enum azc_drop {
 	AZC_DROP_TX_SEND_ERROR,		/* tx-send-error: the socket failed */
 	AZC_DROP_RX_OUTSIDE,		/* rx-outside: not for the overlay */
 	AZC_DROP_RX_LOCAL_REFUSED,	/* rx-local-refused: not for the relay */
+	AZC_DROP_RX_ESP_MALFORMED,	/* rx-esp-malformed: broken ESP */
+	AZC_DROP_RX_ESP_BAD_ICV,	/* rx-esp-bad-icv: failed the ICV */
+	AZC_DROP_RX_ESP_UNKNOWN_SPI,	/* rx-esp-unknown-spi: no such SA */
+	AZC_DROP_RX_ESP_REPLAY,		/* rx-esp-replay: seen or too old */
+	AZC_DROP_RX_ESP_REQUIRED,	/* rx-esp-required: clear text */
+	AZC_DROP_TX_ESP_NO_SA,		/* tx-esp-no-sa: held in vain */
+	AZC_DROP_TX_ESP_SEQ_EXHAUSTED,	/* tx-esp-seq-exhausted */
 	AZC_DROP_NUM
 };
 

@@ -45,6 +45,8 @@ static void __exit azc_mod_exit(void)
 {
 	azc_device_uninit();
 	azc_nl_uninit();
+	/* SAs freed after a grace period queue their last work on azc_wq. */
+	rcu_barrier();
 	destroy_workqueue(azc_wq);
 }
 

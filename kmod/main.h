@@ -9,6 +9,8 @@
  *   socket.c        the kTLS socket under a link: checks, callbacks, I/O
  *   send.c          transmit: start_xmit, per-link queue and worker
  *   receive.c       receive: the worker that reads and splits the stream
+ *   sa.c            an endpoint's ESP security associations
+ *   esp.c           ESP per packet: which packets, the MTU, the AEAD
  *   netlink.c       generic netlink command handlers and notifications
  *   netlink-gen.c   generic netlink policies and operations, from the spec
  *                   in docs/netlink/azconnect.yaml

@@ -17,7 +17,7 @@ const struct nla_policy azconnect_ctrl_nl_policy[AZCONNECT_A_CTRL_FRAME + 1] = {
 	[AZCONNECT_A_CTRL_FRAME] = { .type = NLA_BINARY, },
 };
 
-const struct nla_policy azconnect_dev_nl_policy[AZCONNECT_A_DEV_PAD + 1] = {
+const struct nla_policy azconnect_dev_nl_policy[AZCONNECT_A_DEV_ESP + 1] = {
 	[AZCONNECT_A_DEV_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
 	[AZCONNECT_A_DEV_IFNAME] = { .type = NLA_NUL_STRING, .len = 15, },
 	[AZCONNECT_A_DEV_MODE] = NLA_POLICY_MAX(NLA_U32, 1),
@@ -32,9 +32,10 @@ const struct nla_policy azconnect_dev_nl_policy[AZCONNECT_A_DEV_PAD + 1] = {
 	[AZCONNECT_A_DEV_TX_BYTES] = { .type = NLA_U64, },
 	[AZCONNECT_A_DEV_TX_ERRORS] = { .type = NLA_U64, },
 	[AZCONNECT_A_DEV_TX_DROPPED] = { .type = NLA_U64, },
+	[AZCONNECT_A_DEV_ESP] = NLA_POLICY_MAX(NLA_U32, 1),
 };
 
-const struct nla_policy azconnect_link_nl_policy[AZCONNECT_A_LINK_RX_LOCAL_REFUSED + 1] = {
+const struct nla_policy azconnect_link_nl_policy[AZCONNECT_A_LINK_TX_ESP_SEQ_EXHAUSTED + 1] = {
 	[AZCONNECT_A_LINK_ID] = NLA_POLICY_MIN(NLA_U32, 1),
 	[AZCONNECT_A_LINK_SOCKET] = { .type = NLA_U32, },
 	[AZCONNECT_A_LINK_PENDING] = { .type = NLA_BINARY, },
@@ -66,6 +67,36 @@ const struct nla_policy azconnect_link_nl_policy[AZCONNECT_A_LINK_RX_LOCAL_REFUS
 	[AZCONNECT_A_LINK_TX_SEND_ERROR] = { .type = NLA_U64, },
 	[AZCONNECT_A_LINK_RX_OUTSIDE] = { .type = NLA_U64, },
 	[AZCONNECT_A_LINK_RX_LOCAL_REFUSED] = { .type = NLA_U64, },
+	[AZCONNECT_A_LINK_RX_ESP_MALFORMED] = { .type = NLA_U64, },
+	[AZCONNECT_A_LINK_RX_ESP_BAD_ICV] = { .type = NLA_U64, },
+	[AZCONNECT_A_LINK_RX_ESP_UNKNOWN_SPI] = { .type = NLA_U64, },
+	[AZCONNECT_A_LINK_RX_ESP_REPLAY] = { .type = NLA_U64, },
+	[AZCONNECT_A_LINK_RX_ESP_REQUIRED] = { .type = NLA_U64, },
+	[AZCONNECT_A_LINK_TX_ESP_NO_SA] = { .type = NLA_U64, },
+	[AZCONNECT_A_LINK_TX_ESP_SEQ_EXHAUSTED] = { .type = NLA_U64, },
+};
+
+const struct nla_policy azconnect_sa_nl_policy[AZCONNECT_A_SA_PAD + 1] = {
+	[AZCONNECT_A_SA_DIR] = NLA_POLICY_MAX(NLA_U32, 1),
+	[AZCONNECT_A_SA_SPI] = NLA_POLICY_MIN(NLA_U32, 256),
+	[AZCONNECT_A_SA_PEER] = NLA_POLICY_EXACT_LEN(16),
+	[AZCONNECT_A_SA_CIPHER] = NLA_POLICY_MAX(NLA_U32, 1),
+	[AZCONNECT_A_SA_KEY] = { .type = NLA_BINARY, },
+	[AZCONNECT_A_SA_SOFT_PACKETS] = { .type = NLA_U64, },
+	[AZCONNECT_A_SA_HARD_PACKETS] = { .type = NLA_U64, },
+	[AZCONNECT_A_SA_SOFT_BYTES] = { .type = NLA_U64, },
+	[AZCONNECT_A_SA_HARD_BYTES] = { .type = NLA_U64, },
+	[AZCONNECT_A_SA_SOFT_SECONDS] = { .type = NLA_U32, },
+	[AZCONNECT_A_SA_HARD_SECONDS] = { .type = NLA_U32, },
+	[AZCONNECT_A_SA_SEQ_SOFT] = NLA_POLICY_MIN(NLA_U64, 1),
+	[AZCONNECT_A_SA_AGE] = { .type = NLA_U64, },
+	[AZCONNECT_A_SA_PACKETS] = { .type = NLA_U64, },
+	[AZCONNECT_A_SA_BYTES] = { .type = NLA_U64, },
+	[AZCONNECT_A_SA_REPLAY_DROPS] = { .type = NLA_U64, },
+	[AZCONNECT_A_SA_BAD_ICV_DROPS] = { .type = NLA_U64, },
+	[AZCONNECT_A_SA_SEQ] = { .type = NLA_U64, },
+	[AZCONNECT_A_SA_EXPIRE] = NLA_POLICY_MAX(NLA_U32, 1),
+	[AZCONNECT_A_SA_LIMIT] = NLA_POLICY_MAX(NLA_U32, 3),
 };
 
 /* AZCONNECT_CMD_DEV_GET - do */
@@ -110,8 +141,31 @@ static const struct nla_policy azconnect_ctrl_send_nl_policy[AZCONNECT_A_CTRL + 
 	[AZCONNECT_A_CTRL] = NLA_POLICY_NESTED(azconnect_ctrl_nl_policy),
 };
 
+/* AZCONNECT_CMD_SA_NEW - do */
+static const struct nla_policy azconnect_sa_new_nl_policy[AZCONNECT_A_SA + 1] = {
+	[AZCONNECT_A_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
+	[AZCONNECT_A_SA] = NLA_POLICY_NESTED(azconnect_sa_nl_policy),
+};
+
+/* AZCONNECT_CMD_SA_DEL - do */
+static const struct nla_policy azconnect_sa_del_nl_policy[AZCONNECT_A_SA + 1] = {
+	[AZCONNECT_A_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
+	[AZCONNECT_A_SA] = NLA_POLICY_NESTED(azconnect_sa_nl_policy),
+};
+
+/* AZCONNECT_CMD_SA_GET - do */
+static const struct nla_policy azconnect_sa_get_do_nl_policy[AZCONNECT_A_SA + 1] = {
+	[AZCONNECT_A_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
+	[AZCONNECT_A_SA] = NLA_POLICY_NESTED(azconnect_sa_nl_policy),
+};
+
+/* AZCONNECT_CMD_SA_GET - dump */
+static const struct nla_policy azconnect_sa_get_dump_nl_policy[AZCONNECT_A_IFINDEX + 1] = {
+	[AZCONNECT_A_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
+};
+
 /* Ops table for azconnect */
-const struct genl_split_ops azconnect_nl_ops[8] = {
+const struct genl_split_ops azconnect_nl_ops[12] = {
 	{
 		.cmd		= AZCONNECT_CMD_DEV_GET,
 		.doit		= azconnect_nl_dev_get_doit,
@@ -165,6 +219,34 @@ const struct genl_split_ops azconnect_nl_ops[8] = {
 		.policy		= azconnect_ctrl_send_nl_policy,
 		.maxattr	= AZCONNECT_A_CTRL,
 		.flags		= GENL_ADMIN_PERM | GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd		= AZCONNECT_CMD_SA_NEW,
+		.doit		= azconnect_nl_sa_new_doit,
+		.policy		= azconnect_sa_new_nl_policy,
+		.maxattr	= AZCONNECT_A_SA,
+		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd		= AZCONNECT_CMD_SA_DEL,
+		.doit		= azconnect_nl_sa_del_doit,
+		.policy		= azconnect_sa_del_nl_policy,
+		.maxattr	= AZCONNECT_A_SA,
+		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd		= AZCONNECT_CMD_SA_GET,
+		.doit		= azconnect_nl_sa_get_doit,
+		.policy		= azconnect_sa_get_do_nl_policy,
+		.maxattr	= AZCONNECT_A_SA,
+		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd		= AZCONNECT_CMD_SA_GET,
+		.dumpit		= azconnect_nl_sa_get_dumpit,
+		.policy		= azconnect_sa_get_dump_nl_policy,
+		.maxattr	= AZCONNECT_A_IFINDEX,
+		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DUMP,
 	},
 };
 

@@ -21,6 +21,7 @@
 #include "link.h"
 #include "netlink.h"
 #include "queueing.h"
+#include "sa.h"
 #include "socket.h"
 #include "proto/ppp.h"
 #include "proto/sstp.h"
@@ -39,7 +40,8 @@ static struct genl_family azc_nl_family;
  * named after the operation and the nest. The generated policy of a nest
  * accepts its whole attribute set, which requests and replies share.
  */
-#define AZC_NL_DEV_SET_DEV	BIT_ULL(AZCONNECT_A_DEV_MODE)
+#define AZC_NL_DEV_SET_DEV	(BIT_ULL(AZCONNECT_A_DEV_MODE) |	\
+				 BIT_ULL(AZCONNECT_A_DEV_ESP))
 #define AZC_NL_LINK_NEW_LINK	(BIT_ULL(AZCONNECT_A_LINK_SOCKET) |	\
 				 BIT_ULL(AZCONNECT_A_LINK_PENDING) |	\
 				 BIT_ULL(AZCONNECT_A_LINK_LOCAL_IID) |	\
@@ -52,6 +54,22 @@ static struct genl_family azc_nl_family;
 #define AZC_NL_CTRL_SEND_CTRL	(BIT_ULL(AZCONNECT_A_CTRL_LINK_ID) |	\
 				 BIT_ULL(AZCONNECT_A_CTRL_KIND) |	\
 				 BIT_ULL(AZCONNECT_A_CTRL_FRAME))
+#define AZC_NL_SA_NEW_SA	(BIT_ULL(AZCONNECT_A_SA_DIR) |		\
+				 BIT_ULL(AZCONNECT_A_SA_SPI) |		\
+				 BIT_ULL(AZCONNECT_A_SA_PEER) |		\
+				 BIT_ULL(AZCONNECT_A_SA_CIPHER) |	\
+				 BIT_ULL(AZCONNECT_A_SA_KEY) |		\
+				 BIT_ULL(AZCONNECT_A_SA_SOFT_PACKETS) |	\
+				 BIT_ULL(AZCONNECT_A_SA_HARD_PACKETS) |	\
+				 BIT_ULL(AZCONNECT_A_SA_SOFT_BYTES) |	\
+				 BIT_ULL(AZCONNECT_A_SA_HARD_BYTES) |	\
+				 BIT_ULL(AZCONNECT_A_SA_SOFT_SECONDS) |	\
+				 BIT_ULL(AZCONNECT_A_SA_HARD_SECONDS) |	\
+				 BIT_ULL(AZCONNECT_A_SA_SEQ_SOFT))
+#define AZC_NL_SA_DEL_SA	(BIT_ULL(AZCONNECT_A_SA_DIR) |		\
+				 BIT_ULL(AZCONNECT_A_SA_SPI))
+#define AZC_NL_SA_GET_SA	(BIT_ULL(AZCONNECT_A_SA_DIR) |		\
+				 BIT_ULL(AZCONNECT_A_SA_SPI))
 
 /*
  * Find the azconnect device a request names by AZCONNECT_A_IFINDEX or
@@ -138,6 +156,7 @@ static int azc_nl_dev_fill(struct sk_buff *skb, struct net_device *dev,
 	    nla_put_u32(skb, AZCONNECT_A_DEV_MTU, READ_ONCE(dev->mtu)) ||
 	    nla_put_u8(skb, AZCONNECT_A_DEV_CARRIER, netif_carrier_ok(dev)) ||
 	    nla_put_u32(skb, AZCONNECT_A_DEV_LINKS, READ_ONCE(azc->n_links)) ||
+	    nla_put_u32(skb, AZCONNECT_A_DEV_ESP, READ_ONCE(azc->esp)) ||
 	    azc_nl_put_stat(skb, AZCONNECT_A_DEV_RX_PACKETS, st.rx_packets) ||
 	    azc_nl_put_stat(skb, AZCONNECT_A_DEV_RX_BYTES, st.rx_bytes) ||
 	    azc_nl_put_stat(skb, AZCONNECT_A_DEV_RX_ERRORS, st.rx_errors) ||
@@ -309,16 +328,22 @@ int azconnect_nl_dev_set_doit(struct sk_buff *skb, struct genl_info *info)
 	}
 	azc = netdev_priv(dev);
 
-	if (!attrs[AZCONNECT_A_DEV_MODE]) {
+	if (!attrs[AZCONNECT_A_DEV_MODE] && !attrs[AZCONNECT_A_DEV_ESP]) {
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[AZCONNECT_A_DEV],
-				    "nothing to set: the mode is the only settable attribute");
+				    "nothing to set: mode and esp are the settable attributes");
 		ret = -EINVAL;
 		goto out;
 	}
-	ret = azc_dev_set_mode(azc, nla_get_u32(attrs[AZCONNECT_A_DEV_MODE]),
-			       info->extack);
-	if (!ret)
-		netdev_state_change(dev);
+	if (attrs[AZCONNECT_A_DEV_MODE]) {
+		ret = azc_dev_set_mode(azc,
+				       nla_get_u32(attrs[AZCONNECT_A_DEV_MODE]),
+				       info->extack);
+		if (ret)
+			goto out;
+	}
+	if (attrs[AZCONNECT_A_DEV_ESP])
+		WRITE_ONCE(azc->esp, nla_get_u32(attrs[AZCONNECT_A_DEV_ESP]));
+	netdev_state_change(dev);
 out:
 	rtnl_unlock();
 	return ret;
@@ -379,26 +404,32 @@ static int azc_nl_link_fill(struct sk_buff *skb, struct azc_link *link,
 				 atomic64_read(&st->rx_bytes)) ||
 	    azc_nl_put_link_stat(skb, AZCONNECT_A_LINK_RX_ERRORS,
 				 azc_link_drops(link, AZC_DROP_RX_BAD_SSTP,
-						AZC_DROP_RX_BAD_IPV6)) ||
+						AZC_DROP_RX_BAD_IPV6) +
+				 azc_link_drops(link, AZC_DROP_RX_ESP_MALFORMED,
+						AZC_DROP_RX_ESP_BAD_ICV)) ||
 	    azc_nl_put_link_stat(skb, AZCONNECT_A_LINK_RX_DROPPED,
 				 azc_link_drops(link, AZC_DROP_RX_SPOOFED,
 						AZC_DROP_RX_CTRL_LOST) +
 				 azc_link_drops(link, AZC_DROP_RX_OUTSIDE,
-						AZC_DROP_RX_LOCAL_REFUSED)) ||
+						AZC_DROP_RX_LOCAL_REFUSED) +
+				 azc_link_drops(link, AZC_DROP_RX_ESP_UNKNOWN_SPI,
+						AZC_DROP_RX_ESP_REQUIRED)) ||
 	    azc_nl_put_link_stat(skb, AZCONNECT_A_LINK_TX_PACKETS,
 				 atomic64_read(&st->tx_packets)) ||
 	    azc_nl_put_link_stat(skb, AZCONNECT_A_LINK_TX_BYTES,
 				 atomic64_read(&st->tx_bytes)) ||
 	    azc_nl_put_link_stat(skb, AZCONNECT_A_LINK_TX_DROPPED,
 				 azc_link_drops(link, AZC_DROP_TX_TOO_BIG,
-						AZC_DROP_TX_SEND_ERROR)) ||
+						AZC_DROP_TX_SEND_ERROR) +
+				 azc_link_drops(link, AZC_DROP_TX_ESP_NO_SA,
+						AZC_DROP_TX_ESP_SEQ_EXHAUSTED)) ||
 	    nla_put_u32(skb, AZCONNECT_A_LINK_LAST_ERROR,
 			READ_ONCE(link->last_error)))
 		goto err_nest;
 	/* One counter per reason, in the order of the attributes. */
-	BUILD_BUG_ON(AZCONNECT_A_LINK_RX_LOCAL_REFUSED - AZCONNECT_A_LINK_RX_BAD_SSTP !=
-		     AZC_DROP_RX_LOCAL_REFUSED - AZC_DROP_RX_BAD_SSTP);
-	BUILD_BUG_ON(AZC_DROP_RX_LOCAL_REFUSED + 1 != AZC_DROP_NUM);
+	BUILD_BUG_ON(AZCONNECT_A_LINK_TX_ESP_SEQ_EXHAUSTED - AZCONNECT_A_LINK_RX_BAD_SSTP !=
+		     AZC_DROP_TX_ESP_SEQ_EXHAUSTED - AZC_DROP_RX_BAD_SSTP);
+	BUILD_BUG_ON(AZC_DROP_TX_ESP_SEQ_EXHAUSTED + 1 != AZC_DROP_NUM);
 	for (i = 0; i < AZC_DROP_NUM; i++)
 		if (azc_nl_put_link_stat(skb, AZCONNECT_A_LINK_RX_BAD_SSTP + i,
 					 atomic64_read(&st->drops[i])))
@@ -843,6 +874,411 @@ void azc_nl_link_del_ntf(struct azc_link *link)
 					AZCONNECT_NLGRP_EVENTS, GFP_KERNEL);
 }
 
+/* ---- Security associations ---- */
+
+static int azc_nl_put_sa_u64(struct sk_buff *skb, int attr, u64 v)
+{
+	return nla_put_u64_64bit(skb, attr, v, AZCONNECT_A_SA_PAD);
+}
+
+/* @sa as sa-get reports it, never its key; the table's mutex held. */
+static int azc_nl_sa_fill(struct sk_buff *skb, struct azc_device *azc,
+			  struct azc_sa *sa, u32 portid, u32 seq, int flags,
+			  u8 cmd, int expire, int limit)
+{
+	struct nlattr *nest;
+	u64 last;
+	void *hdr;
+
+	hdr = genlmsg_put(skb, portid, seq, &azc_nl_family, flags, cmd);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (nla_put_u32(skb, AZCONNECT_A_IFINDEX, azc->dev->ifindex))
+		goto err;
+	nest = nla_nest_start(skb, AZCONNECT_A_SA);
+	if (!nest)
+		goto err;
+	spin_lock_bh(&sa->lock);
+	last = sa->dir == AZCONNECT_SA_DIR_IN ? sa->replay.top : sa->tx.seq;
+	spin_unlock_bh(&sa->lock);
+	if (nla_put_u32(skb, AZCONNECT_A_SA_DIR, sa->dir) ||
+	    nla_put_u32(skb, AZCONNECT_A_SA_SPI, sa->spi) ||
+	    nla_put_in6_addr(skb, AZCONNECT_A_SA_PEER, &sa->peer->addr) ||
+	    nla_put_u32(skb, AZCONNECT_A_SA_CIPHER, sa->cipher) ||
+	    (sa->soft_packets &&
+	     azc_nl_put_sa_u64(skb, AZCONNECT_A_SA_SOFT_PACKETS, sa->soft_packets)) ||
+	    (sa->hard_packets &&
+	     azc_nl_put_sa_u64(skb, AZCONNECT_A_SA_HARD_PACKETS, sa->hard_packets)) ||
+	    (sa->soft_bytes &&
+	     azc_nl_put_sa_u64(skb, AZCONNECT_A_SA_SOFT_BYTES, sa->soft_bytes)) ||
+	    (sa->hard_bytes &&
+	     azc_nl_put_sa_u64(skb, AZCONNECT_A_SA_HARD_BYTES, sa->hard_bytes)) ||
+	    (sa->soft_secs &&
+	     nla_put_u32(skb, AZCONNECT_A_SA_SOFT_SECONDS, sa->soft_secs)) ||
+	    (sa->hard_secs &&
+	     nla_put_u32(skb, AZCONNECT_A_SA_HARD_SECONDS, sa->hard_secs)) ||
+	    (sa->dir == AZCONNECT_SA_DIR_OUT &&
+	     azc_nl_put_sa_u64(skb, AZCONNECT_A_SA_SEQ_SOFT, sa->tx.soft)) ||
+	    azc_nl_put_sa_u64(skb, AZCONNECT_A_SA_AGE,
+			      ktime_get_seconds() - sa->created) ||
+	    azc_nl_put_sa_u64(skb, AZCONNECT_A_SA_PACKETS,
+			      atomic64_read(&sa->packets)) ||
+	    azc_nl_put_sa_u64(skb, AZCONNECT_A_SA_BYTES,
+			      atomic64_read(&sa->bytes)) ||
+	    azc_nl_put_sa_u64(skb, AZCONNECT_A_SA_REPLAY_DROPS,
+			      atomic64_read(&sa->replay_drops)) ||
+	    azc_nl_put_sa_u64(skb, AZCONNECT_A_SA_BAD_ICV_DROPS,
+			      atomic64_read(&sa->bad_icv_drops)) ||
+	    azc_nl_put_sa_u64(skb, AZCONNECT_A_SA_SEQ, last) ||
+	    (expire >= 0 &&
+	     (nla_put_u32(skb, AZCONNECT_A_SA_EXPIRE, expire) ||
+	      nla_put_u32(skb, AZCONNECT_A_SA_LIMIT, limit)))) {
+		nla_nest_cancel(skb, nest);
+		goto err;
+	}
+	nla_nest_end(skb, nest);
+	genlmsg_end(skb, hdr);
+	return 0;
+err:
+	genlmsg_cancel(skb, hdr);
+	return -EMSGSIZE;
+}
+
+/*
+ * The endpoint device a request names, for the SA operations; RTNL held.
+ * A relay has no SAs.
+ */
+static struct azc_device *azc_nl_sa_dev(struct genl_info *info)
+{
+	struct net_device *dev;
+	struct azc_device *azc;
+
+	dev = azc_nl_dev_find(genl_info_net(info), info->attrs, info->extack);
+	if (IS_ERR(dev))
+		return ERR_CAST(dev);
+	azc = netdev_priv(dev);
+	if (READ_ONCE(azc->mode) != AZCONNECT_DEV_MODE_ENDPOINT) {
+		NL_SET_ERR_MSG(info->extack,
+			       "not an endpoint device: only endpoints have SAs");
+		return ERR_PTR(-EOPNOTSUPP);
+	}
+	return azc;
+}
+
+/* The key length each cipher takes: the AES key and the 4-byte salt. */
+static unsigned int azc_nl_sa_key_len(u32 cipher)
+{
+	return (cipher == AZCONNECT_SA_CIPHER_AES_GCM_256 ? 32 : 16) +
+	       AZC_ESP_SALT_LEN;
+}
+
+static u64 azc_nl_get_u64_or0(struct nlattr *attr)
+{
+	return attr ? nla_get_u64(attr) : 0;
+}
+
+static u32 azc_nl_get_u32_or0(struct nlattr *attr)
+{
+	return attr ? nla_get_u32(attr) : 0;
+}
+
+/* The sa-new request in @tb as a configuration, or why not. */
+static int azc_nl_sa_cfg(struct genl_info *info, struct nlattr **tb,
+			 struct azc_sa_cfg *cfg)
+{
+	struct nlattr *nest = info->attrs[AZCONNECT_A_SA];
+	struct netlink_ext_ack *extack = info->extack;
+	int type;
+
+	if (!azc_nl_need(extack, nest, tb, AZCONNECT_A_SA_DIR,
+			 "dir, the direction of the SA, is required") ||
+	    !azc_nl_need(extack, nest, tb, AZCONNECT_A_SA_SPI,
+			 "the spi of the SA is required") ||
+	    !azc_nl_need(extack, nest, tb, AZCONNECT_A_SA_PEER,
+			 "the peer's address is required") ||
+	    !azc_nl_need(extack, nest, tb, AZCONNECT_A_SA_CIPHER,
+			 "the cipher of the SA is required") ||
+	    !azc_nl_need(extack, nest, tb, AZCONNECT_A_SA_KEY,
+			 "the key of the SA is required"))
+		return -EINVAL;
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->dir = nla_get_u32(tb[AZCONNECT_A_SA_DIR]);
+	cfg->spi = nla_get_u32(tb[AZCONNECT_A_SA_SPI]);
+	cfg->peer = nla_get_in6_addr(tb[AZCONNECT_A_SA_PEER]);
+	cfg->cipher = nla_get_u32(tb[AZCONNECT_A_SA_CIPHER]);
+	cfg->key = nla_data(tb[AZCONNECT_A_SA_KEY]);
+	cfg->key_len = nla_len(tb[AZCONNECT_A_SA_KEY]);
+	if (cfg->key_len != azc_nl_sa_key_len(cfg->cipher)) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[AZCONNECT_A_SA_KEY],
+				    "bad key length for the cipher: 20 bytes for aes-gcm-128, 36 for aes-gcm-256 (key and 4-byte salt)");
+		return -EINVAL;
+	}
+	type = ipv6_addr_type(&cfg->peer);
+	if (!(type & IPV6_ADDR_UNICAST) ||
+	    (type & (IPV6_ADDR_LINKLOCAL | IPV6_ADDR_LOOPBACK |
+		     IPV6_ADDR_MAPPED))) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[AZCONNECT_A_SA_PEER],
+				    "the peer must be a global unicast address, another endpoint's");
+		return -EINVAL;
+	}
+	if (cfg->dir == AZCONNECT_SA_DIR_IN && tb[AZCONNECT_A_SA_SEQ_SOFT]) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[AZCONNECT_A_SA_SEQ_SOFT],
+				    "seq-soft is for transmit SAs");
+		return -EINVAL;
+	}
+	cfg->soft_packets = azc_nl_get_u64_or0(tb[AZCONNECT_A_SA_SOFT_PACKETS]);
+	cfg->hard_packets = azc_nl_get_u64_or0(tb[AZCONNECT_A_SA_HARD_PACKETS]);
+	cfg->soft_bytes = azc_nl_get_u64_or0(tb[AZCONNECT_A_SA_SOFT_BYTES]);
+	cfg->hard_bytes = azc_nl_get_u64_or0(tb[AZCONNECT_A_SA_HARD_BYTES]);
+	cfg->soft_secs = azc_nl_get_u32_or0(tb[AZCONNECT_A_SA_SOFT_SECONDS]);
+	cfg->hard_secs = azc_nl_get_u32_or0(tb[AZCONNECT_A_SA_HARD_SECONDS]);
+	cfg->seq_soft = azc_nl_get_u64_or0(tb[AZCONNECT_A_SA_SEQ_SOFT]);
+	if ((cfg->hard_packets && cfg->soft_packets > cfg->hard_packets) ||
+	    (cfg->hard_bytes && cfg->soft_bytes > cfg->hard_bytes) ||
+	    (cfg->hard_secs && cfg->soft_secs > cfg->hard_secs)) {
+		NL_SET_ERR_MSG_ATTR(extack, nest,
+				    "a soft limit is above its hard limit");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int azconnect_nl_sa_new_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *tb[ARRAY_SIZE(azconnect_sa_nl_policy)];
+	struct azc_device *azc;
+	struct azc_sa_cfg cfg;
+	int ret;
+
+	ret = azc_nl_nest(info, AZCONNECT_A_SA, tb, ARRAY_SIZE(tb) - 1,
+			  azconnect_sa_nl_policy, AZC_NL_SA_NEW_SA);
+	if (ret)
+		return ret;
+	if (!azc_nl_max_len(info->extack, tb, AZCONNECT_A_SA_KEY,
+			    AZCONNECT_SA_KEY_MAX_LEN))
+		return -ERANGE;
+	ret = azc_nl_sa_cfg(info, tb, &cfg);
+	if (ret)
+		return ret;
+	rtnl_lock();
+	azc = azc_nl_sa_dev(info);
+	if (IS_ERR(azc))
+		ret = PTR_ERR(azc);
+	else
+		ret = azc_sa_new(azc, &cfg, info->extack);
+	rtnl_unlock();
+	return ret;
+}
+
+/* The dir and spi a request names, from the nest parsed into @tb. */
+static int azc_nl_sa_id(struct genl_info *info, struct nlattr **tb, u64 subset,
+			u8 *dir, u32 *spi)
+{
+	struct nlattr *nest = info->attrs[AZCONNECT_A_SA];
+	int ret;
+
+	ret = azc_nl_nest(info, AZCONNECT_A_SA, tb,
+			  ARRAY_SIZE(azconnect_sa_nl_policy) - 1,
+			  azconnect_sa_nl_policy, subset);
+	if (ret)
+		return ret;
+	if (!azc_nl_need(info->extack, nest, tb, AZCONNECT_A_SA_DIR,
+			 "dir, the direction of the SA, is required") ||
+	    !azc_nl_need(info->extack, nest, tb, AZCONNECT_A_SA_SPI,
+			 "the spi of the SA is required"))
+		return -EINVAL;
+	*dir = nla_get_u32(tb[AZCONNECT_A_SA_DIR]);
+	*spi = nla_get_u32(tb[AZCONNECT_A_SA_SPI]);
+	return 0;
+}
+
+int azconnect_nl_sa_del_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *tb[ARRAY_SIZE(azconnect_sa_nl_policy)];
+	struct azc_device *azc;
+	u32 spi;
+	u8 dir;
+	int ret;
+
+	ret = azc_nl_sa_id(info, tb, AZC_NL_SA_DEL_SA, &dir, &spi);
+	if (ret)
+		return ret;
+	rtnl_lock();
+	azc = azc_nl_sa_dev(info);
+	if (IS_ERR(azc)) {
+		ret = PTR_ERR(azc);
+	} else {
+		ret = azc_sa_del(azc, dir, spi);
+		if (ret)
+			NL_SET_ERR_MSG_ATTR(info->extack, tb[AZCONNECT_A_SA_SPI],
+					    "the device has no SA with this direction and SPI");
+	}
+	rtnl_unlock();
+	return ret;
+}
+
+int azconnect_nl_sa_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *tb[ARRAY_SIZE(azconnect_sa_nl_policy)];
+	struct azc_device *azc;
+	struct sk_buff *msg;
+	struct azc_sa *sa;
+	u32 spi;
+	u8 dir;
+	int ret;
+
+	ret = azc_nl_sa_id(info, tb, AZC_NL_SA_GET_SA, &dir, &spi);
+	if (ret)
+		return ret;
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	rtnl_lock();
+	azc = azc_nl_sa_dev(info);
+	if (IS_ERR(azc)) {
+		ret = PTR_ERR(azc);
+		goto out;
+	}
+	mutex_lock(&azc->sa.lock);
+	sa = azc_sa_find(azc, dir, spi);
+	if (sa) {
+		ret = azc_nl_sa_fill(msg, azc, sa, info->snd_portid,
+				     info->snd_seq, 0, AZCONNECT_CMD_SA_GET,
+				     -1, 0);
+	} else {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[AZCONNECT_A_SA_SPI],
+				    "the device has no SA with this direction and SPI");
+		ret = -ENOENT;
+	}
+	mutex_unlock(&azc->sa.lock);
+out:
+	rtnl_unlock();
+	if (ret) {
+		nlmsg_free(msg);
+		return ret;
+	}
+	return genlmsg_reply(msg, info);
+}
+
+/*
+ * Every SA of a device, in the order of the table's list; cb->args[0]
+ * counts the SAs sent already (SAs made or deleted between two parts of a
+ * dump may be missed or sent twice, as the dump marks).
+ */
+int azconnect_nl_sa_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct nlattr **attrs = azc_genl_dump_attrs(cb);
+	struct net *net = sock_net(skb->sk);
+	long skip = cb->args[0], idx = 0;
+	struct net_device *dev;
+	struct azc_device *azc;
+	struct azc_sa *sa;
+	int ret = 0;
+
+	if (!attrs[AZCONNECT_A_IFINDEX]) {
+		NL_SET_ERR_MSG(cb->extack, "a dump of SAs needs the ifindex of the device");
+		NL_SET_ERR_ATTR_MISS(cb->extack, NULL, AZCONNECT_A_IFINDEX);
+		return -EINVAL;
+	}
+	rtnl_lock();
+	dev = __dev_get_by_index(net, nla_get_u32(attrs[AZCONNECT_A_IFINDEX]));
+	if (!dev || !azc_dev_is_azc(dev)) {
+		rtnl_unlock();
+		NL_SET_ERR_MSG_ATTR(cb->extack, attrs[AZCONNECT_A_IFINDEX],
+				    "no azconnect device with this ifindex");
+		return -ENODEV;
+	}
+	azc = netdev_priv(dev);
+	mutex_lock(&azc->sa.lock);
+	list_for_each_entry(sa, &azc->sa.list, list) {
+		if (idx++ < skip)
+			continue;
+		ret = azc_nl_sa_fill(skb, azc, sa, NETLINK_CB(cb->skb).portid,
+				     cb->nlh->nlmsg_seq, NLM_F_MULTI,
+				     AZCONNECT_CMD_SA_GET, -1, 0);
+		if (ret) {
+			idx--;
+			break;
+		}
+	}
+	mutex_unlock(&azc->sa.lock);
+	rtnl_unlock();
+	cb->args[0] = idx;
+	if (ret == -EMSGSIZE && skb->len)
+		return skb->len;
+	return ret ?: skb->len;
+}
+
+/*
+ * A notification about @azc's SAs: to the events group of the device's
+ * namespace, and to the owner of the device's link when that lives in
+ * another one (as link-del-ntf). Process context.
+ */
+static void azc_nl_sa_send(struct azc_device *azc, struct sk_buff *msg)
+{
+	struct net *net = dev_net(azc->dev);
+	struct azc_link *link;
+	struct sk_buff *copy;
+
+	rcu_read_lock();
+	link = rcu_dereference(azc->uplink);
+	if (link && !net_eq(link->cfg.owner_net, net) &&
+	    azc_link_owner_alive(link)) {
+		copy = skb_clone(msg, GFP_ATOMIC);
+		if (copy)
+			genlmsg_unicast(link->cfg.owner_net, copy,
+					link->cfg.owner_portid);
+	}
+	rcu_read_unlock();
+	genlmsg_multicast_netns(&azc_nl_family, net, msg, 0,
+				AZCONNECT_NLGRP_EVENTS, GFP_KERNEL);
+}
+
+/* The table's mutex held. */
+void azc_nl_sa_expire_ntf(struct azc_device *azc, struct azc_sa *sa,
+			  enum azconnect_sa_expire expire,
+			  enum azconnect_sa_limit limit)
+{
+	struct sk_buff *msg;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return;
+	if (azc_nl_sa_fill(msg, azc, sa, 0, 0, 0, AZCONNECT_CMD_SA_EXPIRE_NTF,
+			   expire, limit)) {
+		nlmsg_free(msg);
+		return;
+	}
+	azc_nl_sa_send(azc, msg);
+}
+
+void azc_nl_sa_acquire_ntf(struct azc_device *azc, const struct in6_addr *peer)
+{
+	struct nlattr *nest;
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return;
+	hdr = genlmsg_put(msg, 0, 0, &azc_nl_family, 0,
+			  AZCONNECT_CMD_SA_ACQUIRE_NTF);
+	if (!hdr)
+		goto err;
+	if (nla_put_u32(msg, AZCONNECT_A_IFINDEX, azc->dev->ifindex))
+		goto err;
+	nest = nla_nest_start(msg, AZCONNECT_A_SA);
+	if (!nest || nla_put_u32(msg, AZCONNECT_A_SA_DIR, AZCONNECT_SA_DIR_OUT) ||
+	    nla_put_in6_addr(msg, AZCONNECT_A_SA_PEER, peer))
+		goto err;
+	nla_nest_end(msg, nest);
+	genlmsg_end(msg, hdr);
+	azc_nl_sa_send(azc, msg);
+	return;
+err:
+	nlmsg_free(msg);
+}
+
 static int azc_nl_notify(struct notifier_block *nb, unsigned long state,
 			 void *ptr)
 {
@@ -887,7 +1323,7 @@ int __init azc_nl_init(void)
 
 	/* The request subsets are masks of BIT_ULL(attribute type). */
 	BUILD_BUG_ON(AZCONNECT_A_DEV_MAX >= 64 || AZCONNECT_A_LINK_MAX >= 64 ||
-		     AZCONNECT_A_CTRL_MAX >= 64);
+		     AZCONNECT_A_CTRL_MAX >= 64 || AZCONNECT_A_SA_MAX >= 64);
 	for (i = 0; i < ARRAY_SIZE(azc_nl_mcgrps); i++) {
 		azc_nl_mcgrps[i] = azconnect_nl_mcgrps[i];
 		azc_nl_mcgrps[i].flags = GENL_MCAST_CAP_NET_ADMIN;

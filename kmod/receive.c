@@ -20,9 +20,11 @@
 #include <net/ipv6.h>
 
 #include "compat.h"
+#include "esp.h"
 #include "link.h"
 #include "netlink.h"
 #include "queueing.h"
+#include "sa.h"
 #include "socket.h"
 #include "proto/ppp.h"
 #include "proto/sstp.h"
@@ -143,6 +145,115 @@ static enum azc_drop azc_rx_dst_check(const struct azc_link *link,
 	return AZC_DROP_RX_LOCAL_REFUSED;
 }
 
+/*
+ * Decrypt the ESP packet @skb from another endpoint in place into its
+ * inner packet: its SA by SPI (of that peer), the anti-replay check before
+ * and its update after the ICV verified, the trailer. Returns AZC_DROP_NUM
+ * when @skb is now the inner packet, else why to drop it.
+ */
+static enum azc_drop azc_rx_esp_decrypt(struct azc_link *link,
+					struct sk_buff *skb)
+{
+	const unsigned int hlen = sizeof(struct ipv6hdr);
+	struct azc_device *azc = link->azc;
+	struct azc_esp_pkt pkt;
+	enum azc_drop why = AZC_DROP_NUM;
+	struct ipv6hdr *ip6;
+	struct azc_sa *sa;
+	int ret, plen;
+	u8 nexthdr;
+	u64 seq;
+
+	ip6 = ipv6_hdr(skb);
+	if (ntohs(ip6->payload_len) > skb->len - hlen)
+		return AZC_DROP_RX_ESP_MALFORMED;
+	skb_trim(skb, hlen + ntohs(ip6->payload_len));
+	ret = azc_esp_parse(skb->data + hlen, skb->len - hlen, &pkt);
+	if (ret)
+		return ret == -AZC_ESP_E_SPI ? AZC_DROP_RX_ESP_UNKNOWN_SPI :
+		       AZC_DROP_RX_ESP_MALFORMED;
+
+	rcu_read_lock();
+	sa = azc_sa_lookup_in(azc, pkt.spi);
+	if (!sa || !azc_sa_usable(sa) ||
+	    !ipv6_addr_equal(&sa->peer->addr, &ip6->saddr)) {
+		why = AZC_DROP_RX_ESP_UNKNOWN_SPI;
+		goto out;
+	}
+	spin_lock_bh(&sa->lock);
+	ret = azc_esp_replay_seq(&sa->replay, pkt.seq_low, true, &seq);
+	spin_unlock_bh(&sa->lock);
+	if (ret) {
+		atomic64_inc(&sa->replay_drops);
+		why = AZC_DROP_RX_ESP_REPLAY;
+		goto out;
+	}
+	ret = azc_esp_decrypt(sa, skb, &pkt, seq);
+	if (ret) {
+		if (ret == -EBADMSG)
+			atomic64_inc(&sa->bad_icv_drops);
+		why = ret == -EBADMSG ? AZC_DROP_RX_ESP_BAD_ICV : AZC_DROP_RX_NOMEM;
+		goto out;
+	}
+	plen = azc_esp_check_trailer(skb->data + hlen + pkt.ct_off,
+				     pkt.ct_len, &nexthdr);
+	if (plen < 0) {
+		why = AZC_DROP_RX_ESP_MALFORMED;
+		goto out;
+	}
+	/* Only now, authenticated: of two copies, the first wins. */
+	spin_lock_bh(&sa->lock);
+	ret = azc_esp_replay_update(&sa->replay, seq);
+	spin_unlock_bh(&sa->lock);
+	if (ret) {
+		atomic64_inc(&sa->replay_drops);
+		why = AZC_DROP_RX_ESP_REPLAY;
+		goto out;
+	}
+	azc_sa_count(azc, sa, hlen + plen);
+
+	/* The base header moves up to the payload, which keeps its place. */
+	memmove(skb->data + AZC_ESP_CT_OFF, skb->data, hlen);
+	skb_pull(skb, AZC_ESP_CT_OFF);
+	skb_trim(skb, hlen + plen);
+	skb_reset_network_header(skb);
+	ip6 = ipv6_hdr(skb);
+	ip6->nexthdr = nexthdr;
+	ip6->payload_len = htons(plen);
+out:
+	rcu_read_unlock();
+	return why;
+}
+
+/*
+ * On an endpoint: ESP from another endpoint is decrypted; clear text
+ * from another endpoint passes unless the device requires ESP (the key
+ * exchange's packets always pass); anything with the relay itself is
+ * clear text and passes. AZC_DROP_NUM, or why to drop.
+ */
+static enum azc_drop azc_rx_esp(struct azc_link *link, struct sk_buff *skb)
+{
+	const struct ipv6hdr *ip6 = ipv6_hdr(skb);
+
+	if (!azc_esp_is_peer(link, &ip6->saddr))
+		return AZC_DROP_NUM;
+	if (ip6->nexthdr == IPPROTO_ESP)
+		return azc_rx_esp_decrypt(link, skb);
+	if (READ_ONCE(link->azc->esp) == AZCONNECT_ESP_MODE_REQUIRED &&
+	    !azc_esp_is_handshake(skb))
+		return AZC_DROP_RX_ESP_REQUIRED;
+	return AZC_DROP_NUM;
+}
+
+/* Malformed input counts as an error, anything else as dropped. */
+static void azc_rx_drop_why(struct azc_link *link, enum azc_drop why)
+{
+	if (why == AZC_DROP_RX_ESP_MALFORMED || why == AZC_DROP_RX_ESP_BAD_ICV)
+		azc_rx_error(link, why);
+	else
+		azc_rx_dropped(link, why);
+}
+
 static void azc_rx_ipv6(struct azc_link *link, const u8 *data,
 			unsigned int len)
 {
@@ -174,14 +285,14 @@ static void azc_rx_ipv6(struct azc_link *link, const u8 *data,
 	skb->pkt_type = PACKET_HOST;
 	skb_reset_mac_header(skb);
 	skb_reset_network_header(skb);
-	if (azc_link_is_relay(link)) {
-		why = azc_rx_dst_check(link, skb);
-		if (why != AZC_DROP_NUM) {
-			kfree_skb(skb);
-			azc_rx_dropped(link, why);
-			return;
-		}
+	why = azc_link_is_relay(link) ? azc_rx_dst_check(link, skb) :
+	      azc_rx_esp(link, skb);
+	if (why != AZC_DROP_NUM) {
+		kfree_skb(skb);
+		azc_rx_drop_why(link, why);
+		return;
 	}
+	len = skb->len;
 
 	atomic64_inc(&link->stats.rx_packets);
 	atomic64_add(len, &link->stats.rx_bytes);

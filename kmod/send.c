@@ -25,8 +25,10 @@
 #include <net/ipv6.h>
 
 #include "compat.h"
+#include "esp.h"
 #include "link.h"
 #include "queueing.h"
+#include "sa.h"
 #include "socket.h"
 #include "proto/ppp.h"
 #include "proto/sstp.h"
@@ -76,8 +78,73 @@ static void azc_xmit_link(struct azc_link *link, struct sk_buff *skb)
 		azc_tx_drop(dev, link, skb, AZC_DROP_TX_NOMEM);
 		return;
 	}
+	skb_dst_drop(skb);
 	skb_queue_tail(&link->tx_queue, skb);
 	queue_work(azc_wq, &link->tx_work);
+}
+
+/*
+ * An endpoint's packet to another endpoint (esp.h says which): ESP with
+ * the peer's transmit SA; without one, clear text unless the device
+ * requires ESP, which holds it and asks for an SA; the key exchange's
+ * packets always in clear. Returns the packet to queue on @link, or NULL
+ * when it was held or dropped. The caller holds rcu_read_lock().
+ *
+ * The MTU: an inner packet whose ESP packet would not fit the link's MRU
+ * gets an ICMPv6 Packet Too Big with the size that fits
+ * (azc_esp_max_inner()), so that the stack lowers the path MTU to that
+ * peer alone and keeps the device's MTU for the relay and for clear text.
+ */
+static struct sk_buff *azc_xmit_esp(struct azc_link *link,
+				    struct sk_buff *skb)
+{
+	struct azc_device *azc = link->azc;
+	const struct ipv6hdr *ip6 = ipv6_hdr(skb);
+	unsigned int max, len = skb->len;
+	struct sk_buff *esp;
+	struct azc_sa *sa;
+	u64 seq;
+	int ret;
+
+	if (!azc_esp_is_peer(link, &ip6->daddr) || azc_esp_is_handshake(skb))
+		return skb;
+	sa = azc_sa_lookup_out(azc, &ip6->daddr);
+	if (!sa) {
+		if (READ_ONCE(azc->esp) != AZCONNECT_ESP_MODE_REQUIRED)
+			return skb;
+		azc_sa_hold(azc, skb, &ip6->daddr);
+		return NULL;
+	}
+	max = azc_esp_max_inner(link->cfg.mru);
+	if (unlikely(len > max)) {
+		/*
+		 * The route's own PMTU too: a Packet Too Big to this host
+		 * arrives on loopback, and for packets of no socket (the
+		 * kernel's echo replies) updates no route of this device.
+		 */
+		skb_dst_update_pmtu_no_confirm(skb, max);
+		icmpv6_ndo_send(skb, ICMPV6_PKT_TOOBIG, 0, max);
+		azc_tx_drop(azc->dev, link, skb, AZC_DROP_TX_TOO_BIG);
+		return NULL;
+	}
+	spin_lock_bh(&sa->lock);
+	ret = azc_esp_tx_next(&sa->tx, &seq);
+	spin_unlock_bh(&sa->lock);
+	if (unlikely(ret < 0)) {
+		azc_sa_expire_seq(azc, sa, true);
+		azc_tx_drop(azc->dev, link, skb, AZC_DROP_TX_ESP_SEQ_EXHAUSTED);
+		return NULL;
+	}
+	if (unlikely(ret == 1))
+		azc_sa_expire_seq(azc, sa, false);
+	esp = azc_esp_encrypt(sa, skb, seq);
+	if (unlikely(!esp)) {
+		azc_tx_drop(azc->dev, link, skb, AZC_DROP_TX_NOMEM);
+		return NULL;
+	}
+	azc_sa_count(azc, sa, len);
+	consume_skb(skb);
+	return esp;
 }
 
 /* A relay sends packets to all nodes to every link, others nowhere. */
@@ -121,6 +188,11 @@ netdev_tx_t azc_xmit(struct sk_buff *skb, struct net_device *dev)
 	rcu_read_lock();
 	if (READ_ONCE(azc->mode) == AZCONNECT_DEV_MODE_ENDPOINT) {
 		link = rcu_dereference(azc->uplink);
+		if (likely(link && azc_link_is_up(link))) {
+			skb = azc_xmit_esp(link, skb);
+			if (!skb)
+				goto out;
+		}
 	} else if (ipv6_addr_is_multicast(&ip6->daddr)) {
 		azc_xmit_multicast(azc, skb);
 		goto out;

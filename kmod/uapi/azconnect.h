@@ -111,6 +111,81 @@ enum azconnect_ctrl_kind {
 	AZCONNECT_CTRL_KIND_PPP,
 };
 
+#define AZCONNECT_ESP_HANDSHAKE_PORT	4500
+#define AZCONNECT_SA_KEY_MAX_LEN	36
+#define AZCONNECT_SA_MAX		1024
+
+/**
+ * enum azconnect_esp_mode - What an endpoint device does about clear text
+ *   between endpoints. Packets with the relay itself (router and neighbor
+ *   discovery, its name service, ping) never use ESP, whatever the mode.
+ * @AZCONNECT_ESP_MODE_OFF: ESP where an SA exists: a packet to another
+ *   endpoint for which the device has a transmit SA is sent as ESP, one
+ *   without goes in clear text; clear text from other endpoints is accepted.
+ *   The mode of a new device.
+ * @AZCONNECT_ESP_MODE_REQUIRED: Every packet between endpoints is ESP, except
+ *   the key exchange (esp-handshake-port): one for a peer without a transmit
+ *   SA waits (a few packets per peer, for 3 seconds) and the owner is asked
+ *   for an SA (sa-acquire-ntf); clear text from another endpoint is dropped
+ *   and counted (rx-esp-required).
+ */
+enum azconnect_esp_mode {
+	AZCONNECT_ESP_MODE_OFF,
+	AZCONNECT_ESP_MODE_REQUIRED,
+};
+
+/**
+ * enum azconnect_sa_dir - Direction of a security association.
+ * @AZCONNECT_SA_DIR_IN: Receive, found by its SPI.
+ * @AZCONNECT_SA_DIR_OUT: Transmit, found by the peer's address.
+ */
+enum azconnect_sa_dir {
+	AZCONNECT_SA_DIR_IN,
+	AZCONNECT_SA_DIR_OUT,
+};
+
+/**
+ * enum azconnect_sa_cipher - The AEAD of an SA, always as RFC 4106 (AES-GCM in
+ *   ESP, 16-byte ICV, 8-byte explicit IV) with 64-bit extended sequence
+ *   numbers.
+ * @AZCONNECT_SA_CIPHER_AES_GCM_128: AES-128-GCM; the key is 16 bytes of key
+ *   and 4 of salt.
+ * @AZCONNECT_SA_CIPHER_AES_GCM_256: AES-256-GCM; the key is 32 bytes of key
+ *   and 4 of salt.
+ */
+enum azconnect_sa_cipher {
+	AZCONNECT_SA_CIPHER_AES_GCM_128,
+	AZCONNECT_SA_CIPHER_AES_GCM_256,
+};
+
+/**
+ * enum azconnect_sa_expire - Which lifetime of an SA ran out, in
+ *   sa-expire-ntf.
+ * @AZCONNECT_SA_EXPIRE_SOFT: A soft limit: the SA still works; time to make
+ *   its successor.
+ * @AZCONNECT_SA_EXPIRE_HARD: A hard limit; the SA is gone, deleted by the
+ *   kernel.
+ */
+enum azconnect_sa_expire {
+	AZCONNECT_SA_EXPIRE_SOFT,
+	AZCONNECT_SA_EXPIRE_HARD,
+};
+
+/**
+ * enum azconnect_sa_limit - The limit that ran out, in sa-expire-ntf.
+ * @AZCONNECT_SA_LIMIT_PACKETS: The soft-packets or hard-packets limit.
+ * @AZCONNECT_SA_LIMIT_BYTES: The soft-bytes or hard-bytes limit.
+ * @AZCONNECT_SA_LIMIT_SECONDS: The soft-seconds or hard-seconds limit.
+ * @AZCONNECT_SA_LIMIT_SEQ: The sequence numbers of a transmit SA: soft at
+ *   seq-soft, hard when none is left (2^64 - 1 sent).
+ */
+enum azconnect_sa_limit {
+	AZCONNECT_SA_LIMIT_PACKETS,
+	AZCONNECT_SA_LIMIT_BYTES,
+	AZCONNECT_SA_LIMIT_SECONDS,
+	AZCONNECT_SA_LIMIT_SEQ,
+};
+
 enum {
 	AZCONNECT_A_DEV_IFINDEX = 1,
 	AZCONNECT_A_DEV_IFNAME,
@@ -127,6 +202,7 @@ enum {
 	AZCONNECT_A_DEV_TX_ERRORS,
 	AZCONNECT_A_DEV_TX_DROPPED,
 	AZCONNECT_A_DEV_PAD,
+	AZCONNECT_A_DEV_ESP,
 
 	__AZCONNECT_A_DEV_MAX,
 	AZCONNECT_A_DEV_MAX = (__AZCONNECT_A_DEV_MAX - 1)
@@ -165,9 +241,43 @@ enum {
 	AZCONNECT_A_LINK_TX_SEND_ERROR,
 	AZCONNECT_A_LINK_RX_OUTSIDE,
 	AZCONNECT_A_LINK_RX_LOCAL_REFUSED,
+	AZCONNECT_A_LINK_RX_ESP_MALFORMED,
+	AZCONNECT_A_LINK_RX_ESP_BAD_ICV,
+	AZCONNECT_A_LINK_RX_ESP_UNKNOWN_SPI,
+	AZCONNECT_A_LINK_RX_ESP_REPLAY,
+	AZCONNECT_A_LINK_RX_ESP_REQUIRED,
+	AZCONNECT_A_LINK_TX_ESP_NO_SA,
+	AZCONNECT_A_LINK_TX_ESP_SEQ_EXHAUSTED,
 
 	__AZCONNECT_A_LINK_MAX,
 	AZCONNECT_A_LINK_MAX = (__AZCONNECT_A_LINK_MAX - 1)
+};
+
+enum {
+	AZCONNECT_A_SA_DIR = 1,
+	AZCONNECT_A_SA_SPI,
+	AZCONNECT_A_SA_PEER,
+	AZCONNECT_A_SA_CIPHER,
+	AZCONNECT_A_SA_KEY,
+	AZCONNECT_A_SA_SOFT_PACKETS,
+	AZCONNECT_A_SA_HARD_PACKETS,
+	AZCONNECT_A_SA_SOFT_BYTES,
+	AZCONNECT_A_SA_HARD_BYTES,
+	AZCONNECT_A_SA_SOFT_SECONDS,
+	AZCONNECT_A_SA_HARD_SECONDS,
+	AZCONNECT_A_SA_SEQ_SOFT,
+	AZCONNECT_A_SA_AGE,
+	AZCONNECT_A_SA_PACKETS,
+	AZCONNECT_A_SA_BYTES,
+	AZCONNECT_A_SA_REPLAY_DROPS,
+	AZCONNECT_A_SA_BAD_ICV_DROPS,
+	AZCONNECT_A_SA_SEQ,
+	AZCONNECT_A_SA_EXPIRE,
+	AZCONNECT_A_SA_LIMIT,
+	AZCONNECT_A_SA_PAD,
+
+	__AZCONNECT_A_SA_MAX,
+	AZCONNECT_A_SA_MAX = (__AZCONNECT_A_SA_MAX - 1)
 };
 
 enum {
@@ -185,6 +295,7 @@ enum {
 	AZCONNECT_A_DEV,
 	AZCONNECT_A_LINK,
 	AZCONNECT_A_CTRL,
+	AZCONNECT_A_SA,
 
 	__AZCONNECT_A_MAX,
 	AZCONNECT_A_MAX = (__AZCONNECT_A_MAX - 1)
@@ -207,6 +318,11 @@ enum {
 	AZCONNECT_CMD_LINK_DEL_NTF,
 	AZCONNECT_CMD_CTRL_SEND,
 	AZCONNECT_CMD_CTRL_NTF,
+	AZCONNECT_CMD_SA_NEW,
+	AZCONNECT_CMD_SA_DEL,
+	AZCONNECT_CMD_SA_GET,
+	AZCONNECT_CMD_SA_EXPIRE_NTF,
+	AZCONNECT_CMD_SA_ACQUIRE_NTF,
 
 	__AZCONNECT_CMD_MAX,
 	AZCONNECT_CMD_MAX = (__AZCONNECT_CMD_MAX - 1)

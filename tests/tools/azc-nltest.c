@@ -34,6 +34,9 @@ static const char *const cmd_names[] = {
 	[AZCONNECT_CMD_LINK_DEL] = "link-del",
 	[AZCONNECT_CMD_LINK_GET] = "link-get",
 	[AZCONNECT_CMD_CTRL_SEND] = "ctrl-send",
+	[AZCONNECT_CMD_SA_NEW] = "sa-new",
+	[AZCONNECT_CMD_SA_DEL] = "sa-del",
+	[AZCONNECT_CMD_SA_GET] = "sa-get",
 };
 
 static int parse_cmd(const char *s)

@@ -140,10 +140,10 @@ static void test_format_counters(void **state)
 	l.drops[0] = 1;				/* rx_bad_sstp */
 	l.drops[AZCONNECT_A_LINK_TX_SEND_ERROR -
 		AZCONNECT_A_LINK_RX_BAD_SSTP] = 3;
-	l.drops[AZC_LINK_DROPS - 1] = 4;	/* rx_local_refused */
+	l.drops[AZC_LINK_DROPS - 1] = 4;	/* tx_esp_seq_exhausted */
 	azc_link_format_counters(&l, " ", buf, sizeof(buf));
 	assert_string_equal(buf,
-			    "rx_packets=5 rx_bytes=600 rx_errors=1 rx_dropped=2 tx_packets=7 tx_bytes=800 tx_dropped=3 drop_rx_bad_sstp=1 drop_tx_send_error=3 drop_rx_local_refused=4 last_error=Connection reset by peer");
+			    "rx_packets=5 rx_bytes=600 rx_errors=1 rx_dropped=2 tx_packets=7 tx_bytes=800 tx_dropped=3 drop_rx_bad_sstp=1 drop_tx_send_error=3 drop_tx_esp_seq_exhausted=4 last_error=Connection reset by peer");
 	memset(&l, 0, sizeof(l));
 	azc_link_format_counters(&l, "\n", buf, sizeof(buf));
 	assert_string_equal(buf,

@@ -48,13 +48,22 @@ static struct nla_policy azc_link_policy[AZCONNECT_A_LINK_MAX + 1] = {
 	[AZCONNECT_A_LINK_TX_SEND_ERROR] = { .type = NLA_U64 },
 	[AZCONNECT_A_LINK_RX_OUTSIDE] = { .type = NLA_U64 },
 	[AZCONNECT_A_LINK_RX_LOCAL_REFUSED] = { .type = NLA_U64 },
+	[AZCONNECT_A_LINK_RX_ESP_MALFORMED] = { .type = NLA_U64 },
+	[AZCONNECT_A_LINK_RX_ESP_BAD_ICV] = { .type = NLA_U64 },
+	[AZCONNECT_A_LINK_RX_ESP_UNKNOWN_SPI] = { .type = NLA_U64 },
+	[AZCONNECT_A_LINK_RX_ESP_REPLAY] = { .type = NLA_U64 },
+	[AZCONNECT_A_LINK_RX_ESP_REQUIRED] = { .type = NLA_U64 },
+	[AZCONNECT_A_LINK_TX_ESP_NO_SA] = { .type = NLA_U64 },
+	[AZCONNECT_A_LINK_TX_ESP_SEQ_EXHAUSTED] = { .type = NLA_U64 },
 };
 
 static const char *const azc_drop_names[AZC_LINK_DROPS] = {
 	"rx_bad_sstp", "rx_bad_ppp", "rx_bad_ipv6", "rx_spoofed",
 	"rx_dev_down", "rx_nomem", "rx_ctrl_lost", "tx_too_big",
 	"tx_queue_full", "tx_nomem", "tx_link_down", "tx_send_error",
-	"rx_outside", "rx_local_refused",
+	"rx_outside", "rx_local_refused", "rx_esp_malformed",
+	"rx_esp_bad_icv", "rx_esp_unknown_spi", "rx_esp_replay",
+	"rx_esp_required", "tx_esp_no_sa", "tx_esp_seq_exhausted",
 };
 
 void azc_link_format_down(const struct azc_link_info *l, char *buf,

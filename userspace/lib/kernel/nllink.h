@@ -39,7 +39,7 @@ struct azc_link_params {
 
 /* Drop reasons, in the order of their attributes (rx-bad-sstp ...). */
 #define AZC_LINK_DROPS \
-	(AZCONNECT_A_LINK_RX_LOCAL_REFUSED - AZCONNECT_A_LINK_RX_BAD_SSTP + 1)
+	(AZCONNECT_A_LINK_TX_ESP_SEQ_EXHAUSTED - AZCONNECT_A_LINK_RX_BAD_SSTP + 1)
 
 struct azc_link_info {
 	uint32_t ifindex;
