@@ -77,6 +77,14 @@ static void up_usage(FILE *f)
 		"                            key key_file)\n"
 		"      --dns MODE            split DNS: auto (the default), resolved,\n"
 		"                            resolv.conf or off (config key dns)\n"
+		"      --esp MODE            ESP between endpoints: required (the\n"
+		"                            default: keyed end to end, the relay\n"
+		"                            reads none of it) or off (clear text,\n"
+		"                            for peers that cannot do ESP, such as\n"
+		"                            SSTP clients of other makers; config\n"
+		"                            key esp)\n"
+		"      --esp-rekey SECONDS   new ESP keys this often (default %d;\n"
+		"                            config key esp_rekey)\n"
 		"  -v, --verbose             print each negotiation step\n"
 		"\n"
 		"With the azconnect module the connection is handed to the kernel, which\n"
@@ -88,7 +96,8 @@ static void up_usage(FILE *f)
 		"systemd-resolved where it runs, or through a forwarder named in\n"
 		"/etc/resolv.conf, which is put back at the end. Without the module\n"
 		"the session carries no packets.\n",
-		ctl_prog, AZC_CLIENT_DEVICE, AZC_CLIENT_CONF, CTL_RUN_DIR);
+		ctl_prog, AZC_CLIENT_DEVICE, AZC_CLIENT_CONF, CTL_RUN_DIR,
+		AZC_KEYD_REKEY_DEFAULT);
 }
 
 static int up_set(char *dst, size_t size, const char *v, const char *what)
@@ -166,11 +175,15 @@ static int up_parse(int argc, char **argv, struct up_opts *o)
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "dns", required_argument, NULL, 'N' },
 		{ "key-file", required_argument, NULL, 'K' },
+		{ "esp", required_argument, NULL, 'E' },
+		{ "esp-rekey", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct azc_client_cfg cli = { 0 };
-	const char *dns = NULL;
+	const char *dns = NULL, *esp = NULL, *rekey = NULL;
+	char *end;
+	unsigned long r;
 	int c;
 
 	while ((c = getopt_long(argc, argv, "r:n:t:T:p:a:D:fc:d:K:vh", lo,
@@ -225,6 +238,12 @@ static int up_parse(int argc, char **argv, struct up_opts *o)
 		case 'N':
 			dns = optarg;
 			break;
+		case 'E':
+			esp = optarg;
+			break;
+		case 'R':
+			rekey = optarg;
+			break;
 		case 'K':
 			if (up_set(cli.key_file, sizeof(cli.key_file), optarg,
 				   "key file"))
@@ -267,6 +286,27 @@ static int up_parse(int argc, char **argv, struct up_opts *o)
 		fprintf(stderr, "%s: up: --dns: '%s' is not auto, resolved, resolv.conf or off\n",
 			ctl_prog, dns);
 		return 2;
+	}
+	if (!esp)
+		esp = o->cfg.esp[0] ? o->cfg.esp : "required";
+	if (strcmp(esp, "required") && strcmp(esp, "off")) {
+		fprintf(stderr, "%s: up: --esp: '%s' is not required or off\n",
+			ctl_prog, esp);
+		return 2;
+	}
+	o->esp.on = !strcmp(esp, "required");
+	o->esp.rekey = o->cfg.esp_rekey ?: AZC_KEYD_REKEY_DEFAULT;
+	if (rekey) {
+		errno = 0;
+		r = strtoul(rekey, &end, 10);
+		if (errno || *end || end == rekey || r < AZC_KEYD_REKEY_MIN ||
+		    r > AZC_KEYD_REKEY_MAX) {
+			fprintf(stderr, "%s: up: --esp-rekey: '%s' is not a number of seconds from %d to %d\n",
+				ctl_prog, rekey, AZC_KEYD_REKEY_MIN,
+				AZC_KEYD_REKEY_MAX);
+			return 2;
+		}
+		o->esp.rekey = (unsigned int)r;
 	}
 	return -1;
 }
@@ -338,6 +378,8 @@ static int up_key(struct up_opts *o)
 			snprintf(err, sizeof(err), "%s: %s", o->key_path,
 				 strerror(-ret));
 	}
+	if (!ret)
+		memcpy(o->priv, priv, sizeof(priv));
 	OPENSSL_cleanse(priv, sizeof(priv));
 	if (ret) {
 		fprintf(stderr, "%s: up: the endpoint's key: %s\n", ctl_prog,
@@ -398,8 +440,10 @@ static void up_names_changed(void *ctx)
 
 	/* The overlay address is there: so is the name service. */
 	if (g->state != AZC_REG_OFF && g->state != AZC_REG_WAIT_ADDR &&
-	    !IN6_IS_ADDR_UNSPECIFIED(&g->ns))
+	    !IN6_IS_ADDR_UNSPECIFIED(&g->ns)) {
 		azc_sdns_set(&o->dns, o->link.ifindex, &g->ns);
+		azc_keyd_set(&o->esp, o->link.ifindex, &g->addr, &g->ns);
+	}
 	ctl_state_write(o, o->cur, o->pid);
 }
 
@@ -513,8 +557,13 @@ static int up_serve(struct up_opts *o, struct azc_client *c, int sfd,
 	if (o->kernel) {
 		azc_sdns_start(&o->dns, o->dns_want, o->cfg.name, up_zone(o),
 			       up_live, o);
-		ctl_state_write(o, c, pid);
+		azc_keyd_start(&o->esp, o->priv);
+		OPENSSL_cleanse(o->priv, sizeof(o->priv));
+		o->cur = c;
+		o->pid = pid;
+		up_names_changed(o);
 		ret = up_serve_kernel(o, c, sfd, pid);
+		azc_keyd_stop(&o->esp);
 		azc_sdns_stop(&o->dns);
 	} else {
 		ret = azc_client_serve(c, sfd, err, sizeof(err));
@@ -630,6 +679,7 @@ int cmd_up(int argc, char **argv)
 		.run_dir = CTL_RUN_DIR,
 		.lock_fd = -1,
 		.dns = { .mode = AZC_DNS_OFF, .mu = PTHREAD_MUTEX_INITIALIZER },
+		.esp = { .kick = -1, .mu = PTHREAD_MUTEX_INITIALIZER },
 	};
 	int ret, sfd;
 
@@ -650,6 +700,7 @@ int cmd_up(int argc, char **argv)
 	o.co.log = o.verbose ? up_log : NULL;
 	o.co.stop_fd = sfd;
 	ret = up_run(&o, sfd);
+	OPENSSL_cleanse(o.priv, sizeof(o.priv));
 	azc_eplink_close(&o.link);
 	close(sfd);
 	close(o.lock_fd);

@@ -17,6 +17,7 @@
 #include "ctl_cfg.h"
 #include "eplink.h"
 #include "splitdns.h"
+#include "keyd.h"
 
 struct azc_nl;
 
@@ -55,7 +56,10 @@ struct up_opts {
 	/* The endpoint's key pair: its file, its public key (issue 11) */
 	char key_path[AZC_CFG_PATH_MAX + 300];
 	uint8_t pub[32];
+	uint8_t priv[32];		/* until the keying has it; then wiped */
 	bool has_key;
+	/* End-to-end ESP keying for the session's life (kernel path only) */
+	struct azc_keyd esp;
 	/* Split DNS for the session's life (kernel data path only) */
 	enum azc_dns_mode dns_want;
 	struct azc_sdns dns;

@@ -11,6 +11,7 @@
 
 #include "base/util.h"
 #include "ctl_cfg.h"
+#include "keyd.h"
 
 static const char *const mode_names[] = {
 	[AZC_DNS_AUTO] = "auto",
@@ -69,6 +70,7 @@ static int client_kv(void *ctx, const char *section, const char *key,
 		{ "zone", c->zone, sizeof(c->zone) },
 		{ "dns", c->dns, sizeof(c->dns) },
 		{ "key_file", c->key_file, sizeof(c->key_file) },
+		{ "esp", c->esp, sizeof(c->esp) },
 	};
 	unsigned int i;
 
@@ -83,6 +85,11 @@ static int client_kv(void *ctx, const char *section, const char *key,
 				 v);
 			return -EINVAL;
 		}
+		if (f[i].dst == c->esp && strcmp(v, "required") &&
+		    strcmp(v, "off")) {
+			snprintf(err, errlen, "esp: '%s' is not required or off", v);
+			return -EINVAL;
+		}
 		return azc_cfg_set_str(f[i].dst, f[i].size, key, v, err, errlen);
 	}
 	/* The numbers, after the strings in p->seen. */
@@ -93,7 +100,11 @@ static int client_kv(void *ctx, const char *section, const char *key,
 		return azc_cfg_dup_check(&p->seen, 1u << (i + 1), key, err, errlen) ?:
 		       azc_cfg_set_uint(&c->echo_retries, key, v, 1,
 				AZC_CFG_ECHO_RETRIES_MAX, err, errlen);
-	snprintf(err, errlen, "unknown key '%s' (relay, name, token, fingerprint, ca, device, zone, dns, key_file, echo_interval, echo_retries)",
+	if (!strcmp(key, "esp_rekey"))
+		return azc_cfg_dup_check(&p->seen, 1u << (i + 2), key, err, errlen) ?:
+		       azc_cfg_set_uint(&c->esp_rekey, key, v, AZC_KEYD_REKEY_MIN,
+				AZC_KEYD_REKEY_MAX, err, errlen);
+	snprintf(err, errlen, "unknown key '%s' (relay, name, token, fingerprint, ca, device, zone, dns, key_file, esp, esp_rekey, echo_interval, echo_retries)",
 		 key);
 	return -EINVAL;
 }

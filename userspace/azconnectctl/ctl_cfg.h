@@ -17,6 +17,8 @@ struct azc_client_cfg {
 	char zone[AZC_DNS_NAME_MAX + 1];	/* the name service's; "": the default */
 	char dns[16];			/* split DNS: auto, resolved, resolv.conf, off */
 	char key_file[AZC_CFG_PATH_MAX];	/* "": AZC_CLIENT_KEY_DIR/NAME.key */
+	char esp[16];			/* ESP between endpoints: required, off */
+	unsigned int esp_rekey;		/* seconds; 0: AZC_KEYD_REKEY_DEFAULT */
 	unsigned int echo_ms;		/* SSTP keepalive; 0: the engine's */
 	unsigned int echo_retries;	/* 0: the engine's */
 	char warning[AZC_CFG_ERR_LEN];	/* from load: the file's mode */

@@ -193,8 +193,10 @@ void ctl_state_print(FILE *f, const struct up_opts *o,
 		inet_ntop(AF_INET6, &o->link.reg.ns, ns, sizeof(ns));
 		fprintf(f, "name_server=%s\n", ns);
 	}
-	if (o->kernel)
+	if (o->kernel) {
 		azc_sdns_print(&((struct up_opts *)o)->dns, f);
+		azc_keyd_print(&((struct up_opts *)o)->esp, f);
+	}
 }
 
 int ctl_state_write(const struct up_opts *o, const struct azc_client *c,

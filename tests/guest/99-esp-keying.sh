@@ -1,0 +1,300 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# timeout: 1200
+# End-to-end ESP keyed by azconnectctl (issue 11): azconnect-relayd and
+# three endpoints over an IPv4-only "internet", each "azconnectctl up"
+# with its defaults (esp required):
+# - the first packet from ep1 to ep2 waits while the two sessions run the
+#   Noise IK exchange over UDP port 4500 on the overlay, each checking the
+#   other's key with the name service; then ping6, a TCP stream and iperf3
+#   flow, over one SA each way whose SPIs match crosswise; a capture on
+#   the relay's device sees ESP and the exchange only, never the marker
+#   sent inside; "azconnectctl status" counts the exchange;
+# - a relay that publishes another key than the endpoint's own (ep3's
+#   record pinned to a key of the test's making in relayd.conf): ep1
+#   refuses ep3's exchange (the key it holds is not the published one),
+#   ep3 cannot read ep1's (made for the published key); nothing passes;
+# - an endpoint with the wrong key (ep2 back with a new key, which the
+#   relay's pin refuses): ep1 refuses it, ep2 cannot read ep1's; ep1, whose
+#   packets to ep2 now go unanswered, keys again by itself; once the
+#   operator resets the pin, they talk again;
+# - a rekey every 3 s under an iperf3 stream: no half-second without
+#   data, no packet lost to the keying (rx-esp-unknown-spi);
+# - "down" deletes the session's SAs; no key in logs or state files.
+. "$(dirname "$0")/lib.sh"
+# Configs hold tokens: private, or the daemons refuse them.
+umask 077
+# shellcheck source=../../scripts/lib-overlay.sh
+. "$AZC_TREE/scripts/lib-overlay.sh"
+
+for t in tcpdump iperf3 jq; do
+	command -v "$t" >/dev/null || { echo "# SKIP $t not installed"; exit 0; }
+done
+
+dir=$(mktemp -d)
+inet=$(ns_new inet)
+r=$(ns_new relay)
+e1=$(ns_new ep1)
+e2=$(ns_new ep2)
+e3=$(ns_new ep3)
+relayd=
+cleanup99() {
+	jobs -p | xargs -r kill 2>/dev/null
+	t_kill_sessions "$dir"
+	[ -n "$relayd" ] && kill "$relayd" 2>/dev/null
+	wait 2>/dev/null
+	t_cleanup
+	rm -rf "$dir"
+}
+trap cleanup99 EXIT
+
+check "the tls module loads" modprobe -a tls azconnect
+inet_new "$inet"
+check "relay on the internet" inet_attach "$r" wan 198.51.100.1 p-relay
+check "endpoint 1 on the internet" inet_attach "$e1" wan 198.51.100.11 p-ep1
+check "endpoint 2 on the internet" inet_attach "$e2" wan 198.51.100.12 p-ep2
+check "endpoint 3 on the internet" inet_attach "$e3" wan 198.51.100.13 p-ep3
+
+# ep3's record: a key of the test's making, not the one ep3 holds.
+pin3=$(azc-noise genkey "$dir/ep3-substitute.key" | sed -n 's/^public //p')
+for n in ep1 ep2 ep3; do
+	azconnect-relayd --gen-token >"$dir/$n.token"
+done
+{
+	for n in ep1 ep2 ep3; do
+		echo "[endpoint $n]"
+		echo "token = \"$(cat "$dir/$n.token")\""
+	done
+	echo "public_key = $pin3"
+} >"$dir/relayd.conf"
+ip netns exec "$r" azconnect-relayd --listen 198.51.100.1:443 \
+	--config "$dir/relayd.conf" --state-dir "$dir/state" \
+	--control "$dir/relayd.sock" >"$dir/relayd.log" 2>&1 &
+relayd=$!
+check "relay starts" wait_until 20 has_fingerprint "$dir/relayd.log"
+fp=$(relay_fingerprint "$dir/relayd.log")
+
+up() {		# up NS NAME [OPTIONS...]
+	ip netns exec "$1" azconnectctl up --relay 198.51.100.1 --name "$2" \
+		--token-file "$dir/$2.token" --fingerprint "$fp" \
+		--key-file "$dir/keys/$2.key" --dns off \
+		--run-dir "$dir/run-$2" "${@:3}" 2>>"$dir/$2.err"
+}
+down() {	# down NS NAME
+	ip netns exec "$1" azconnectctl down "$2" --run-dir "$dir/run-$2"
+}
+st() {		# st NS NAME KEY: a line of azconnectctl status
+	ip netns exec "$1" azconnectctl status "$2" --run-dir "$dir/run-$2" |
+		sed -n "s/^$3=//p"
+}
+sa() {		# sa NS ARGS...
+	ip netns exec "$1" azc-sa "${@:2}"
+}
+drop() {	# drop NS REASON: the link's drop counter
+	ip netns exec "$1" azconnectctl show --json azc0 |
+		jq -r ".[0].link_list[0].drops.$2"
+}
+keyed() {	# keyed NAME N: N "keyed with" lines in its log
+	[ "$(grep -c 'esp: keyed with' "$dir/$1.err")" -ge "$2" ]
+}
+nkeyed() { grep -c 'esp: keyed with' "$dir/$1.err"; }
+spi() {		# spi NS in|out PEER: the SPI of the SA with PEER
+	sa "$1" dump azc0 | sed -n "s/.* dir=$2 spi=\\([0-9]*\\) peer=$3 .*/\\1/p" | head -n 1
+}
+nsas() {	# nsas NS PEER: SAs with PEER
+	sa "$1" dump azc0 | grep -c " peer=$2 "
+}
+keyfp() {	# keyfp B64: the key's fingerprint, as the tools write it
+	python3 -c 'import base64, hashlib, sys
+print("SHA256:" + base64.b64encode(hashlib.sha256(base64.b64decode(sys.argv[1])).digest()).decode().rstrip("="))' "$1"
+}
+ping6() {	# ping6 NS ADDR [ARGS...]
+	ip netns exec "$1" ping -6 -c 3 -i 0.3 -W 5 "${@:3}" "$2"
+}
+ere() {		# ere TEXT: TEXT as an extended regular expression
+	printf '%s' "$1" | sed 's/[][\\.*+?^$(){}|/]/\\&/g'
+}
+
+check "endpoint 1 up" up "$e1" ep1
+check "endpoint 2 up" up "$e2" ep2
+check "endpoint 3 up" up "$e3" ep3
+check "endpoint 1 has its overlay address" wait_until 60 has_overlay "$e1"
+check "endpoint 2 has its overlay address" wait_until 60 has_overlay "$e2"
+check "endpoint 3 has its overlay address" wait_until 60 has_overlay "$e3"
+[ "$T_FAILED" = 0 ] || t_done
+a1=$(overlay_addr "$e1")
+a2=$(overlay_addr "$e2")
+a3=$(overlay_addr "$e3")
+echo "# ep1 $a1, ep2 $a2, ep3 $a3"
+published() {	# published NAME: its key registration settled
+	grep -Eq 'name service: key: (published|refused)' "$dir/$1.err"
+}
+check "ep1's key is published" wait_until 60 published ep1
+check "ep2's key is published" wait_until 60 published ep2
+check "ep3's key is refused by the relay's pin" wait_until 60 published ep3
+check_eq "the session requires ESP (status)" required st "$e1" ep1 esp
+
+# --- keyed end to end ----------------------------------------------------
+
+ip netns exec "$r" tcpdump -i azc-relay -U -w "$dir/cap.pcap" -n ip6 \
+	>"$dir/tcpdump.log" 2>&1 &
+capture=$!
+check "the capture starts on the relay's device" \
+	wait_until 20 grep -Eq 'listening on' "$dir/tcpdump.log"
+
+check "ping6 ep1 -> ep2: the first packet waits for the keys" ping6 "$e1" "$a2"
+check "ep1 keyed as the initiator" \
+	grep -q "esp: keyed with $a2 as initiator" "$dir/ep1.err"
+check "ep2 keyed as the responder" \
+	grep -q "esp: keyed with $a1 as responder" "$dir/ep2.err"
+check "ping6 ep2 -> ep1" ping6 "$e2" "$a1"
+check_eq "... on the same SAs: one exchange each" "1 1" \
+	echo "$(nkeyed ep1) $(nkeyed ep2)"
+s12=$(spi "$e1" out "$a2")
+s21=$(spi "$e2" out "$a1")
+echo "# SPIs: ep1 -> ep2 $s12, ep2 -> ep1 $s21"
+check "each side one SA each way" test "$(nsas "$e1" "$a2") $(nsas "$e2" "$a1")" = "2 2"
+check_eq "ep1's transmit SPI is ep2's receive SPI" "$s12" spi "$e2" in "$a1"
+check_eq "ep2's transmit SPI is ep1's receive SPI" "$s21" spi "$e1" in "$a2"
+check "SPIs are random, above 255" test "${s12:-0}" -gt 255 -a "${s21:-0}" -gt 255
+
+marker=AZC-ESP-MARKER-$RANDOM$RANDOM
+ip netns exec "$e2" python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET6)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("::", 5001)); s.listen(1)
+print("ready", flush=True)
+c, _ = s.accept(); n = 0; seen = False; tail = b""
+while True:
+    d = c.recv(65536)
+    if not d:
+        break
+    seen = seen or sys.argv[1].encode() in tail + d
+    tail = d[-64:]; n += len(d)
+print("got", n, "marker" if seen else "nomarker", flush=True)' "$marker" >"$dir/tcp" 2>&1 &
+check "the TCP server on ep2 listens" wait_until 20 grep -Eq '^ready$' "$dir/tcp"
+ip netns exec "$e1" python3 -c '
+import socket, sys
+s = socket.create_connection((sys.argv[1], 5001), timeout=30)
+chunk = (sys.argv[2] * 64).encode()
+for _ in range(500):
+    s.sendall(chunk)
+s.close()' "$a2" "$marker" >"$dir/tcpc" 2>&1
+n=$((${#marker} * 64 * 500))
+check "a TCP stream ep1 -> ep2 ($n bytes, with a marker)" \
+	wait_until 30 grep -Eq "^got $n marker\$" "$dir/tcp"
+ip netns exec "$e2" iperf3 -s -D -1 -B "$a2" >/dev/null 2>&1
+sleep 1
+check "iperf3 ep1 -> ep2" ip netns exec "$e1" iperf3 -c "$a2" -t 3 -f m
+sleep 1
+kill "$capture"
+wait "$capture" 2>/dev/null
+ip netns exec "$r" tcpdump -r "$dir/cap.pcap" -n \
+	"ip6 and ((src $a1 and dst $a2) or (src $a2 and dst $a1))" >"$dir/cap.txt" 2>/dev/null
+echo "# the capture between ep1 and ep2: $(wc -l <"$dir/cap.txt") packets"
+check_out "the relay saw the exchange on UDP port 4500" \
+	"$(ere "$a1").4500 > $(ere "$a2").4500: UDP" cat "$dir/cap.txt"
+check_out "... and ESP with the negotiated SPIs" \
+	"ESP\\(spi=$(printf '0x%08x' "${s12:-0}")" cat "$dir/cap.txt"
+check_out "... both ways" "ESP\\(spi=$(printf '0x%08x' "${s21:-0}")" cat "$dir/cap.txt"
+check_eq "... and nothing else between them" "" \
+	grep -v -e 'ESP(spi=' -e '\.4500: UDP' "$dir/cap.txt"
+check_fail "the marker is nowhere in the capture" grep -aq "$marker" "$dir/cap.pcap"
+check_eq "status counts the exchange" 1 st "$e1" ep1 esp_handshakes
+check_eq "... and the peer" 1 st "$e1" ep1 esp_peers
+
+# --- a relay that publishes another key than ep3's ------------------------
+
+fp3=$(keyfp "$(st "$e3" ep3 public_key)")
+fpsub=$(keyfp "$pin3")
+check_fail "ping6 ep3 -> ep1 fails" ping6 "$e3" "$a1" -c 2
+check "ep1 refused ep3's exchange: the key it holds is not the published one" \
+	wait_until 20 grep -qF "esp: refused $a3's handshake: it holds key $fp3, the name service has $fpsub" \
+	"$dir/ep1.err"
+check_fail "ping6 ep1 -> ep3 fails" ping6 "$e1" "$a3" -c 2
+check "ep3 cannot read ep1's exchange (made for the published key)" \
+	wait_until 20 grep -qF "esp: refused a handshake from $a1: it was not made for this endpoint's key" \
+	"$dir/ep3.err"
+check_eq "no SA between ep1 and ep3" "0 0" echo "$(nsas "$e1" "$a3") $(nsas "$e3" "$a1")"
+check "ep1 and ep2 still talk" ping6 "$e1" "$a2"
+check "status counts ep1's refusal" test "$(st "$e1" ep1 esp_refused)" -ge 1
+
+# --- an endpoint with the wrong key ----------------------------------------
+
+fp2old=$(keyfp "$(st "$e2" ep2 public_key)")
+check "ep2 down" down "$e2" ep2
+check_eq "... its SAs are gone" 0 nsas "$e2" "$a1"
+azc-noise genkey "$dir/keys/ep2-new.key" >/dev/null
+chmod 600 "$dir/keys/ep2-new.key"
+check "ep2 up with a new key" up "$e2" ep2 --key-file "$dir/keys/ep2-new.key"
+check "... which the relay's pin refuses" \
+	wait_until 60 grep -q 'name service: key: refused' "$dir/ep2.err"
+a2=$(overlay_addr "$e2")
+fp2new=$(keyfp "$(st "$e2" ep2 public_key)")
+check_fail "ping6 ep2 -> ep1 fails" ping6 "$e2" "$a1" -c 2
+check "ep1 refused ep2's exchange with the wrong key" \
+	wait_until 20 grep -qF "esp: refused $a2's handshake: it holds key $fp2new, the name service has $fp2old" \
+	"$dir/ep1.err"
+check_fail "ping6 ep1 -> ep2 fails: ep2 drops the old SA's packets" ping6 "$e1" "$a2" -c 2
+ip netns exec "$e1" ping -6 -c 40 -i 0.5 -W 1 "$a2" >/dev/null 2>&1 &
+check "ep1, unanswered, keys again by itself" \
+	wait_until 40 grep -q "esp: $(ere "$a2") has not answered for" "$dir/ep1.err"
+check "... and ep2 cannot read it (made for the published key)" \
+	wait_until 30 grep -qF "esp: refused a handshake from $a1: it was not made for this endpoint's key" \
+	"$dir/ep2.err"
+check_out "the operator resets ep2's pin" "^reset 'ep2'" \
+	ip netns exec "$r" azconnectctl relay reset-key ep2 --control "$dir/relayd.sock"
+check "... and ep2 reconnects" \
+	ip netns exec "$r" azconnectctl relay disconnect ep2 --control "$dir/relayd.sock"
+check "ep2's new key is published" \
+	wait_until 90 grep -q 'name service: key: published' "$dir/ep2.err"
+a2=$(overlay_addr "$e2")
+check "ping6 ep2 -> ep1 again" wait_until 30 ping6 "$e2" "$a1" -c 1
+check "ping6 ep1 -> ep2 again" wait_until 30 ping6 "$e1" "$a2" -c 1
+
+# --- rekey under load ------------------------------------------------------
+
+check "ep1 down" down "$e1" ep1
+check "ep2 down" down "$e2" ep2
+check "ep1 up, rekeying every 3 s" up "$e1" ep1 --esp-rekey 3
+check "ep2 up, rekeying every 3 s" up "$e2" ep2 --esp-rekey 3
+check "both have their overlay address" \
+	wait_until 60 bash -c "[ -n \"\$(ip -n $e1 -6 -o addr show dev azc0 scope global)\" ] && [ -n \"\$(ip -n $e2 -6 -o addr show dev azc0 scope global)\" ]"
+a1=$(overlay_addr "$e1")
+a2=$(overlay_addr "$e2")
+check "keyed again" wait_until 30 ping6 "$e1" "$a2" -c 1
+unk1=$(drop "$e1" rx_esp_unknown_spi)
+unk2=$(drop "$e2" rx_esp_unknown_spi)
+k1=$(nkeyed ep1)
+k2=$(nkeyed ep2)
+ip netns exec "$e2" iperf3 -s -D -1 -B "$a2" >/dev/null 2>&1
+sleep 1
+check "iperf3 ep1 -> ep2 for 15 s while the keys change" \
+	ip netns exec "$e1" iperf3 -c "$a2" -t 15 -i 0.5 -J --logfile "$dir/iperf.json"
+rekeys=$(($(nkeyed ep1) - k1 + $(nkeyed ep2) - k2))
+echo "# $rekeys exchanges during the stream"
+check "... with at least 3 rekeys" test "$rekeys" -ge 6
+check_eq "... without a half second of no data (no stall over 1 s)" 0 \
+	jq '[.intervals[].sum | select(.seconds > 0.25 and .bytes == 0)] | length' "$dir/iperf.json"
+check_eq "... nor a packet lost to keying at ep1 (rx-esp-unknown-spi)" "$unk1" drop "$e1" rx_esp_unknown_spi
+check_eq "... nor at ep2" "$unk2" drop "$e2" rx_esp_unknown_spi
+check "... and old SAs retired: at most two each way" \
+	test "$(nsas "$e1" "$a2")" -le 4
+
+# --- the end -----------------------------------------------------------------
+
+for f in "$dir"/keys/ep1.key "$dir"/keys/ep2.key "$dir"/keys/ep2-new.key; do
+	secret=$(head -c 44 "$f")
+	check_fail "the private key $(basename "$f") is in no log nor state file" \
+		grep -rqF -- "$secret" "$dir"/*.err "$dir"/run-* "$dir/relayd.log"
+done
+check "ep1 down" down "$e1" ep1
+check_eq "... its SAs are deleted" 0 nsas "$e1" "$a2"
+check "ep2 down" down "$e2" ep2
+check "ep3 down" down "$e3" ep3
+kill -TERM "$relayd"
+wait "$relayd"
+check "relay exits cleanly" test $? -eq 0
+relayd=
+t_done
