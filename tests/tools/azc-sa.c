@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * azc-sa: ESP security associations of an azconnect endpoint device by
- * hand, for the guest tests (the keying of azconnectctl is not there yet).
+ * hand, for the guest tests (the keying of azconnectctl is not there yet),
+ * through lib/kernel/sa.c as azconnectctl uses it.
  *
  *   azc-sa add DEV in|out SPI PEER 128|256 KEYHEX [LIMIT VALUE]...
  *       LIMIT: soft-packets hard-packets soft-bytes hard-bytes
@@ -26,34 +27,35 @@
 #include <errno.h>
 #include <net/if.h>
 #include <poll.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include <netlink/attr.h>
+#include <openssl/crypto.h>
 
 #include "uapi/azconnect.h"
 #include "base/util.h"
 #include "kernel/nl.h"
+#include "kernel/sa.h"
 
 static bool raw;
 
-static const char *const limit_names[] = {
-	[AZCONNECT_A_SA_SOFT_PACKETS] = "soft-packets",
-	[AZCONNECT_A_SA_HARD_PACKETS] = "hard-packets",
-	[AZCONNECT_A_SA_SOFT_BYTES] = "soft-bytes",
-	[AZCONNECT_A_SA_HARD_BYTES] = "hard-bytes",
-	[AZCONNECT_A_SA_SOFT_SECONDS] = "soft-seconds",
-	[AZCONNECT_A_SA_HARD_SECONDS] = "hard-seconds",
-	[AZCONNECT_A_SA_SEQ_SOFT] = "seq-soft",
-};
-
-static const char *const sa_limit_names[] = {
-	[AZCONNECT_SA_LIMIT_PACKETS] = "packets",
-	[AZCONNECT_SA_LIMIT_BYTES] = "bytes",
-	[AZCONNECT_SA_LIMIT_SECONDS] = "seconds",
-	[AZCONNECT_SA_LIMIT_SEQ] = "seq",
+/* The limits of add, and where each goes in struct azc_sa_params. */
+static const struct {
+	const char *name;
+	size_t off;
+	bool u32;
+} limits[] = {
+	{ "soft-packets", offsetof(struct azc_sa_params, soft_packets), false },
+	{ "hard-packets", offsetof(struct azc_sa_params, hard_packets), false },
+	{ "soft-bytes", offsetof(struct azc_sa_params, soft_bytes), false },
+	{ "hard-bytes", offsetof(struct azc_sa_params, hard_bytes), false },
+	{ "soft-seconds", offsetof(struct azc_sa_params, soft_seconds), true },
+	{ "hard-seconds", offsetof(struct azc_sa_params, hard_seconds), true },
+	{ "seq-soft", offsetof(struct azc_sa_params, seq_soft), false },
 };
 
 static int fail(struct azc_nl *nl, int ret)
@@ -83,68 +85,64 @@ static int ifindex_of(const char *dev)
 	return (int)i;
 }
 
-static int put_hex(struct nl_msg *msg, int id, const char *hex)
+/* @hex into @buf; the byte count, or -1. */
+static int unhex(const char *hex, uint8_t *buf, size_t size)
 {
-	uint8_t buf[256];
 	size_t n = strlen(hex) / 2, i;
 	unsigned int b;
 
-	if (strlen(hex) % 2 || n > sizeof(buf))
-		return -EINVAL;
+	if (strlen(hex) % 2 || n > size)
+		return -1;
 	for (i = 0; i < n; i++) {
 		if (sscanf(hex + 2 * i, "%2x", &b) != 1)
-			return -EINVAL;
+			return -1;
 		buf[i] = (uint8_t)b;
 	}
-	return nla_put(msg, id, (int)n, buf) ? -EMSGSIZE : 0;
+	return (int)n;
 }
 
-static uint64_t u64_or0(struct nlattr **a, int t)
+/*
+ * Whether the reply carries a key attribute, which azc_sa_parse() has no
+ * room for: the kernel must never send one back.
+ */
+static bool has_key(struct nlmsghdr *nlh)
 {
-	return a[t] ? nla_get_u64(a[t]) : 0;
+	const struct genlmsghdr *g = genlmsg_hdr(nlh);
+	struct nlattr *sa = nla_find(genlmsg_attrdata(g, 0),
+				     genlmsg_attrlen(g, 0), AZCONNECT_A_SA);
+
+	return sa && nla_find(nla_data(sa), nla_len(sa), AZCONNECT_A_SA_KEY);
 }
 
 static void print_sa(struct nlmsghdr *nlh, const char *what)
 {
-	struct nlattr *top[AZCONNECT_A_MAX + 1], *sa[AZCONNECT_A_SA_MAX + 1];
+	const struct genlmsghdr *g = genlmsg_hdr(nlh);
 	char addr[INET6_ADDRSTRLEN] = "?";
+	struct azc_sa_info s;
 	size_t i;
 
-	if (genlmsg_parse(nlh, 0, top, AZCONNECT_A_MAX, NULL) < 0 ||
-	    !top[AZCONNECT_A_SA] ||
-	    nla_parse_nested(sa, AZCONNECT_A_SA_MAX, top[AZCONNECT_A_SA], NULL) < 0) {
+	if (azc_sa_parse(nlh, &s)) {
 		printf("%s unparsable\n", what);
 		return;
 	}
-	if (sa[AZCONNECT_A_SA_PEER] && nla_len(sa[AZCONNECT_A_SA_PEER]) == 16)
-		inet_ntop(AF_INET6, nla_data(sa[AZCONNECT_A_SA_PEER]), addr,
-			  sizeof(addr));
-	printf("%s%sifindex=%u", what, *what ? " " : "",
-	       top[AZCONNECT_A_IFINDEX] ? nla_get_u32(top[AZCONNECT_A_IFINDEX]) : 0);
-	if (sa[AZCONNECT_A_SA_DIR])
-		printf(" dir=%s", nla_get_u32(sa[AZCONNECT_A_SA_DIR]) ==
-		       AZCONNECT_SA_DIR_IN ? "in" : "out");
-	if (sa[AZCONNECT_A_SA_SPI])
-		printf(" spi=%u", nla_get_u32(sa[AZCONNECT_A_SA_SPI]));
+	inet_ntop(AF_INET6, &s.peer, addr, sizeof(addr));
+	printf("%s%sifindex=%u dir=%s", what, *what ? " " : "", s.ifindex,
+	       azc_sa_dir_name(s.dir));
+	/* sa-acquire-ntf names the direction and the peer alone. */
+	if (g->cmd != AZCONNECT_CMD_SA_ACQUIRE_NTF)
+		printf(" spi=%u", s.spi);
 	printf(" peer=%s", addr);
-	if (sa[AZCONNECT_A_SA_CIPHER])
-		printf(" cipher=%s", nla_get_u32(sa[AZCONNECT_A_SA_CIPHER]) ==
-		       AZCONNECT_SA_CIPHER_AES_GCM_256 ? "aes-gcm-256" : "aes-gcm-128");
-	if (sa[AZCONNECT_A_SA_AGE])
-		printf(" age=%llu packets=%llu bytes=%llu seq=%llu replay_drops=%llu bad_icv_drops=%llu",
-		       (unsigned long long)u64_or0(sa, AZCONNECT_A_SA_AGE),
-		       (unsigned long long)u64_or0(sa, AZCONNECT_A_SA_PACKETS),
-		       (unsigned long long)u64_or0(sa, AZCONNECT_A_SA_BYTES),
-		       (unsigned long long)u64_or0(sa, AZCONNECT_A_SA_SEQ),
-		       (unsigned long long)u64_or0(sa, AZCONNECT_A_SA_REPLAY_DROPS),
-		       (unsigned long long)u64_or0(sa, AZCONNECT_A_SA_BAD_ICV_DROPS));
-	if (sa[AZCONNECT_A_SA_EXPIRE])
-		printf(" expire=%s", nla_get_u32(sa[AZCONNECT_A_SA_EXPIRE]) ==
-		       AZCONNECT_SA_EXPIRE_HARD ? "hard" : "soft");
-	if (sa[AZCONNECT_A_SA_LIMIT] &&
-	    nla_get_u32(sa[AZCONNECT_A_SA_LIMIT]) < AZC_ARRAY_SIZE(sa_limit_names))
-		printf(" limit=%s", sa_limit_names[nla_get_u32(sa[AZCONNECT_A_SA_LIMIT])]);
-	if (sa[AZCONNECT_A_SA_KEY])
+	if (g->cmd != AZCONNECT_CMD_SA_ACQUIRE_NTF)
+		printf(" cipher=%s age=%llu packets=%llu bytes=%llu seq=%llu replay_drops=%llu bad_icv_drops=%llu",
+		       azc_sa_cipher_name(s.cipher), (unsigned long long)s.age,
+		       (unsigned long long)s.packets, (unsigned long long)s.bytes,
+		       (unsigned long long)s.seq,
+		       (unsigned long long)s.replay_drops,
+		       (unsigned long long)s.bad_icv_drops);
+	if (s.has_expire)
+		printf(" expire=%s limit=%s", azc_sa_expire_name(s.expire),
+		       azc_sa_limit_name(s.limit));
+	if (has_key(nlh))
 		printf(" KEY-PRESENT");
 	if (raw) {
 		printf(" raw=");
@@ -163,48 +161,44 @@ static int print_reply(struct nlmsghdr *nlh, void *arg)
 
 static int do_add(struct azc_nl *nl, int argc, char **argv)
 {
-	struct in6_addr peer;
-	struct nlattr *nest;
-	struct nl_msg *msg;
-	int dir, i, t, ret;
+	struct azc_sa_params p = { 0 };
+	uint8_t key[AZCONNECT_SA_KEY_MAX_LEN];
+	int dir, i, n, ret;
+	size_t t;
 
 	if (argc < 8 || (dir = parse_dir(argv[3])) < 0 ||
-	    inet_pton(AF_INET6, argv[5], &peer) != 1 ||
+	    inet_pton(AF_INET6, argv[5], &p.peer) != 1 ||
 	    (strcmp(argv[6], "128") && strcmp(argv[6], "256")))
 		return 2;
-	msg = azc_nl_msg(nl, AZCONNECT_CMD_SA_NEW, 0);
-	if (!msg)
-		return 2;
-	nla_put_u32(msg, AZCONNECT_A_IFINDEX, (uint32_t)ifindex_of(argv[2]));
-	nest = nla_nest_start(msg, AZCONNECT_A_SA);
-	nla_put_u32(msg, AZCONNECT_A_SA_DIR, (uint32_t)dir);
-	nla_put_u32(msg, AZCONNECT_A_SA_SPI, (uint32_t)strtoul(argv[4], NULL, 0));
-	nla_put(msg, AZCONNECT_A_SA_PEER, 16, &peer);
-	nla_put_u32(msg, AZCONNECT_A_SA_CIPHER, strcmp(argv[6], "256") ?
-		    AZCONNECT_SA_CIPHER_AES_GCM_128 : AZCONNECT_SA_CIPHER_AES_GCM_256);
-	if (put_hex(msg, AZCONNECT_A_SA_KEY, argv[7])) {
-		nlmsg_free(msg);
-		return 2;
-	}
+	p.ifindex = (uint32_t)ifindex_of(argv[2]);
+	p.dir = (uint32_t)dir;
+	p.spi = (uint32_t)strtoul(argv[4], NULL, 0);
+	p.cipher = strcmp(argv[6], "256") ? AZCONNECT_SA_CIPHER_AES_GCM_128 :
+		   AZCONNECT_SA_CIPHER_AES_GCM_256;
 	for (i = 8; i + 1 < argc; i += 2) {
-		for (t = 0; t < (int)AZC_ARRAY_SIZE(limit_names); t++)
-			if (limit_names[t] && !strcmp(argv[i], limit_names[t]))
+		for (t = 0; t < AZC_ARRAY_SIZE(limits); t++)
+			if (!strcmp(argv[i], limits[t].name))
 				break;
-		if (t == (int)AZC_ARRAY_SIZE(limit_names)) {
-			nlmsg_free(msg);
+		if (t == AZC_ARRAY_SIZE(limits))
 			return 2;
-		}
-		if (t == AZCONNECT_A_SA_SOFT_SECONDS || t == AZCONNECT_A_SA_HARD_SECONDS)
-			nla_put_u32(msg, t, (uint32_t)strtoul(argv[i + 1], NULL, 0));
+		if (limits[t].u32)
+			*(uint32_t *)((char *)&p + limits[t].off) =
+				(uint32_t)strtoul(argv[i + 1], NULL, 0);
 		else
-			nla_put_u64(msg, t, strtoull(argv[i + 1], NULL, 0));
+			*(uint64_t *)((char *)&p + limits[t].off) =
+				strtoull(argv[i + 1], NULL, 0);
 	}
-	if (i != argc) {
-		nlmsg_free(msg);
+	if (i != argc)
+		return 2;
+	n = unhex(argv[7], key, sizeof(key));
+	if (n <= 0) {
+		OPENSSL_cleanse(key, sizeof(key));
 		return 2;
 	}
-	nla_nest_end(msg, nest);
-	ret = azc_nl_request(nl, msg, NULL, NULL);
+	p.key = key;
+	p.key_len = (size_t)n;
+	ret = azc_sa_add(nl, &p);
+	OPENSSL_cleanse(key, sizeof(key));
 	if (ret)
 		return fail(nl, ret);
 	printf("ok\n");
@@ -213,22 +207,19 @@ static int do_add(struct azc_nl *nl, int argc, char **argv)
 
 static int do_id(struct azc_nl *nl, int cmd, int argc, char **argv)
 {
-	struct nlattr *nest;
-	struct nl_msg *msg;
+	uint32_t ifindex, spi;
 	int dir, ret;
 
 	if (argc < 5 || (dir = parse_dir(argv[3])) < 0)
 		return 2;
 	raw = argc > 5 && !strcmp(argv[5], "--raw");
-	msg = azc_nl_msg(nl, cmd, 0);
-	if (!msg)
-		return 2;
-	nla_put_u32(msg, AZCONNECT_A_IFINDEX, (uint32_t)ifindex_of(argv[2]));
-	nest = nla_nest_start(msg, AZCONNECT_A_SA);
-	nla_put_u32(msg, AZCONNECT_A_SA_DIR, (uint32_t)dir);
-	nla_put_u32(msg, AZCONNECT_A_SA_SPI, (uint32_t)strtoul(argv[4], NULL, 0));
-	nla_nest_end(msg, nest);
-	ret = azc_nl_request(nl, msg, print_reply, NULL);
+	ifindex = (uint32_t)ifindex_of(argv[2]);
+	spi = (uint32_t)strtoul(argv[4], NULL, 0);
+	if (cmd == AZCONNECT_CMD_SA_DEL)
+		ret = azc_sa_del(nl, ifindex, (uint32_t)dir, spi);
+	else
+		ret = azc_sa_get(nl, ifindex, (uint32_t)dir, spi, print_reply,
+				 NULL);
 	if (ret)
 		return fail(nl, ret);
 	if (cmd == AZCONNECT_CMD_SA_DEL)
@@ -238,17 +229,13 @@ static int do_id(struct azc_nl *nl, int cmd, int argc, char **argv)
 
 static int do_dump(struct azc_nl *nl, int argc, char **argv)
 {
-	struct nl_msg *msg;
 	int ret;
 
 	if (argc < 3)
 		return 2;
 	raw = argc > 3 && !strcmp(argv[3], "--raw");
-	msg = azc_nl_msg(nl, AZCONNECT_CMD_SA_GET, NLM_F_DUMP);
-	if (!msg)
-		return 2;
-	nla_put_u32(msg, AZCONNECT_A_IFINDEX, (uint32_t)ifindex_of(argv[2]));
-	ret = azc_nl_request(nl, msg, print_reply, NULL);
+	ret = azc_sa_dump_cb(nl, (uint32_t)ifindex_of(argv[2]), print_reply,
+			     NULL);
 	return ret ? fail(nl, ret) : 0;
 }
 

@@ -69,5 +69,33 @@ int azc_sa_parse(const struct nlmsghdr *nlh, struct azc_sa_info *info);
 
 const char *azc_sa_cipher_name(uint32_t cipher);	/* "aes-gcm-128" */
 const char *azc_sa_dir_name(uint32_t dir);		/* "in", "out" */
+/* Unknown values of these four are named "unknown". */
+const char *azc_sa_expire_name(uint32_t expire);	/* "soft", "hard" */
+const char *azc_sa_limit_name(uint32_t limit);		/* "packets", ... */
+
+/*
+ * For tools that want the messages themselves (tests/tools/azc-sa.c):
+ * sa-get of one SA and the sa-get dump of @ifindex, each reply to @cb
+ * (decode it with azc_sa_parse()). The dump is not repeated on -EINTR.
+ */
+int azc_sa_get(struct azc_nl *nl, uint32_t ifindex, uint32_t dir,
+	       uint32_t spi, azc_nl_reply_cb cb, void *arg);
+int azc_sa_dump_cb(struct azc_nl *nl, uint32_t ifindex, azc_nl_reply_cb cb,
+		   void *arg);
+
+/*
+ * Presentation ("azconnectctl show"), never a key: one line per SA,
+ * "@indent" "sa out spi 0x00001001 peer fd00::2 aes-gcm-128 age 12s
+ * packets 10 bytes 1400 seq 10 replay-drops 0 bad-icv-drops 0"; and
+ * as JSON, an object with dir, spi (a number), peer, cipher, age,
+ * packets, bytes, seq, replay_drops and bad_icv_drops (NULL when out of
+ * memory).
+ */
+struct json_object;
+void azc_sa_print_text(FILE *f, const char *indent,
+		       const struct azc_sa_info *sa);
+struct json_object *azc_sa_json(const struct azc_sa_info *sa);
+/* A JSON array of azc_sa_json() objects, or NULL. */
+struct json_object *azc_sa_list_json(const struct azc_sa_list *list);
 
 #endif /* AZC_SA_H */
