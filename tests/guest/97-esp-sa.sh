@@ -18,7 +18,9 @@
 # - soft and hard packet limits: sa-expire-ntf, the SA goes, the older
 #   slot takes over;
 # - sa-get never reports the key; an unprivileged user gets EPERM, root of
-#   a user namespace only on a device of its own namespace.
+#   a user namespace only on a device of its own namespace;
+# - azconnectctl show lists the SAs (text and JSON), never a key; for an
+#   unprivileged user it still works, without them.
 . "$(dirname "$0")/lib.sh"
 umask 077
 # shellcheck source=../../scripts/lib-overlay.sh
@@ -172,6 +174,44 @@ sa "$e1" dump azc0 --raw >"$dir/dump"
 check_eq "sa-get dumps ep1's two SAs" 2 grep -c '^ifindex=' "$dir/dump"
 check_fail "... without a key attribute" grep -q KEY-PRESENT "$dir/dump"
 check_fail "... nor its bytes" grep -qi -e "${k12:0:32}" -e "${k21:0:64}" "$dir/dump"
+
+# --- what azconnectctl show says -----------------------------------------
+
+sas_of() {	# sas_of FILE: the SAs in show --json, "dir spi peer packets>0|..."
+	python3 -c '
+import json, sys
+devs = json.load(open(sys.argv[1]))
+print("|".join(sorted("%s %d %s %s" % (s["dir"], s["spi"], s["peer"], s["packets"] > 0)
+		      for d in devs for s in d.get("sas", []))))' "$1"
+}
+ip netns exec "$e1" azconnectctl show >"$dir/show" 2>&1
+ip netns exec "$e1" azconnectctl show --json >"$dir/show.json" 2>&1
+check_out "show lists ep1's transmit SA" \
+	"^    sa out spi 0x00001001 peer $a2 aes-gcm-128 age [0-9]+s packets [1-9][0-9]* bytes [1-9][0-9]* seq [1-9][0-9]* replay-drops 0 bad-icv-drops 0\$" \
+	cat "$dir/show"
+check_out "... and its receive SA" \
+	"^    sa in spi 0x00002001 peer $a2 aes-gcm-256 age [0-9]+s packets [1-9][0-9]* bytes [1-9][0-9]* seq [1-9][0-9]* replay-drops 0 bad-icv-drops 0\$" \
+	cat "$dir/show"
+check_eq "... two SAs, no more" 2 grep -c '^    sa ' "$dir/show"
+check_eq "show --json: the same SPIs and peer, packets counted" \
+	"in 8193 $a2 True|out 4097 $a2 True" sas_of "$dir/show.json"
+check_eq "... the SPI a number" int python3 -c \
+	'import json, sys; print(type(json.load(open(sys.argv[1]))[0]["sas"][0]["spi"]).__name__)' \
+	"$dir/show.json"
+check_fail "show never shows a key" \
+	grep -qi -e "$k12" -e "$k21" -e "${k12:0:32}" -e "${k21:0:64}" "$dir/show" "$dir/show.json"
+show_nobody() {
+	ip netns exec "$e1" setpriv --reuid=65534 --regid=65534 --clear-groups \
+		azconnectctl show "$@"
+}
+check "an unprivileged user's show still works" show_nobody
+check_out "... and says why it lists no SAs" \
+	'^    note: SAs not shown, listing them needs CAP_NET_ADMIN$' show_nobody
+check_eq "... listing none" 0 grep -c '^    sa ' <(show_nobody)
+show_nobody --json >"$dir/show-nobody.json" 2>&1
+check_eq "... nor in JSON, where the device has no \"sas\"" "azc0 False" python3 -c \
+	'import json, sys; d = json.load(open(sys.argv[1]))[0]; print(d["ifname"], "sas" in d)' \
+	"$dir/show-nobody.json"
 
 # --- a wrong key, an unknown SPI -----------------------------------------
 

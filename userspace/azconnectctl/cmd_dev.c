@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Device commands: show (devices and their links), add, del, set, over
+ * Device commands: show (devices, their links and SAs), add, del, set, over
  * generic netlink and rtnetlink.
  */
 
@@ -29,6 +29,7 @@
 #include "kernel/dev.h"
 #include "kernel/nl.h"
 #include "kernel/rtdev.h"
+#include "kernel/sa.h"
 #include "ctl.h"
 
 static int put_dev_name(struct nl_msg *msg, int attr, const char *name)
@@ -52,6 +53,28 @@ static void show_links(struct azc_nl *nl, struct azc_dev_list *list)
 		if (d->links &&
 		    azc_link_dump(nl, d->ifindex, &d->link_list) == -EPERM)
 			return;
+	}
+}
+
+/*
+ * The ESP SAs of each endpoint device, where this user may see them
+ * (sa-get needs CAP_NET_ADMIN): without it every endpoint device is marked
+ * -EPERM, for a note. A device gone meanwhile shows none.
+ */
+static void show_sas(struct azc_nl *nl, struct azc_dev_list *list)
+{
+	struct azc_dev_info *d;
+	int err = 0;
+	size_t i;
+
+	for (i = 0; i < list->n; i++) {
+		d = &list->devs[i];
+		if (d->mode != AZCONNECT_DEV_MODE_ENDPOINT)
+			continue;
+		if (err != -EPERM)
+			err = azc_sa_dump(nl, d->ifindex, &d->sa_list);
+		d->sa_listed = !err;
+		d->sa_err = err;
 	}
 }
 
@@ -97,6 +120,7 @@ int cmd_show(int argc, char **argv)
 		goto out;
 	}
 	show_links(&nl, &list);
+	show_sas(&nl, &list);
 
 	if (ctl_json)
 		ret = azc_dev_print_json(stdout, &list);

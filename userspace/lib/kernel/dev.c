@@ -104,8 +104,10 @@ void azc_dev_list_free(struct azc_dev_list *list)
 {
 	size_t i;
 
-	for (i = 0; i < list->n; i++)
+	for (i = 0; i < list->n; i++) {
 		azc_link_list_free(&list->devs[i].link_list);
+		azc_sa_list_free(&list->devs[i].sa_list);
+	}
 	free(list->devs);
 	memset(list, 0, sizeof(*list));
 }
@@ -174,7 +176,7 @@ int azc_dev_mode_parse(const char *name)
 
 void azc_dev_print_text(FILE *f, const struct azc_dev_list *list)
 {
-	size_t i;
+	size_t i, j;
 
 	for (i = 0; i < list->n; i++) {
 		const struct azc_dev_info *d = &list->devs[i];
@@ -187,6 +189,10 @@ void azc_dev_print_text(FILE *f, const struct azc_dev_list *list)
 		azc_dev_print_counts(f, "    TX", d->tx_packets, d->tx_bytes,
 				     &d->tx_errors, d->tx_dropped);
 		azc_dev_print_links(f, &d->link_list);
+		for (j = 0; d->sa_listed && j < d->sa_list.n; j++)
+			azc_sa_print_text(f, "    ", &d->sa_list.sas[j]);
+		if (d->sa_err == -EPERM)
+			fprintf(f, "    note: SAs not shown, listing them needs CAP_NET_ADMIN\n");
 	}
 }
 
@@ -307,7 +313,9 @@ static struct json_object *azc_dev_json(const struct azc_dev_info *d)
 	    azc_json_add(o, "tx", azc_dev_stats_json(d->tx_packets, d->tx_bytes,
 						     d->tx_errors, d->tx_dropped)) ||
 	    (d->link_list.n &&
-	     azc_json_add(o, "link_list", azc_links_json(&d->link_list)))) {
+	     azc_json_add(o, "link_list", azc_links_json(&d->link_list))) ||
+	    (d->sa_listed &&
+	     azc_json_add(o, "sas", azc_sa_list_json(&d->sa_list)))) {
 		json_object_put(o);
 		return NULL;
 	}

@@ -12,6 +12,7 @@
 #include <net/if.h>
 
 #include "nllink.h"
+#include "sa.h"
 
 struct azc_dev_info {
 	uint32_t ifindex;
@@ -24,6 +25,14 @@ struct azc_dev_info {
 	uint64_t tx_packets, tx_bytes, tx_errors, tx_dropped;
 	/* Its links when they were asked for (link-get), else empty */
 	struct azc_link_list link_list;
+	/*
+	 * Its ESP SAs (endpoint devices) when they were asked for: sa_listed
+	 * once the sa-get dump succeeded, else sa_err says why not (-EPERM:
+	 * the user lacks CAP_NET_ADMIN; 0: not asked).
+	 */
+	bool sa_listed;
+	int sa_err;
+	struct azc_sa_list sa_list;
 };
 
 struct azc_dev_list {
@@ -42,8 +51,18 @@ const char *azc_dev_mode_name(uint32_t mode);
 /* Returns the mode for @name, or -1. */
 int azc_dev_mode_parse(const char *name);
 
+/*
+ * Each device, its counters, its links and its SAs ("    sa ..." lines,
+ * azc_sa_print_text()); a device whose SAs were refused (-EPERM) gets a
+ * note line instead.
+ */
 void azc_dev_print_text(FILE *f, const struct azc_dev_list *list);
-/* Prints a JSON array; returns 0 or -ENOMEM. */
+/*
+ * Prints a JSON array; returns 0 or -ENOMEM. A device whose SAs were
+ * listed has "sas", an array of azc_sa_json() objects (empty when it has
+ * none); one whose SAs were not (a relay, an unprivileged user) has no
+ * "sas" key.
+ */
 int azc_dev_print_json(FILE *f, const struct azc_dev_list *list);
 
 #endif /* AZC_DEV_H */
