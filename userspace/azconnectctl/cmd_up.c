@@ -447,6 +447,26 @@ static void up_names_changed(void *ctx)
 	ctl_state_write(o, o->cur, o->pid);
 }
 
+/* The keying's counters moved: status shows them. */
+static void up_esp_news(void *ctx)
+{
+	struct up_opts *o = ctx;
+	uint64_t v;
+
+	(void)!read(o->esp.news, &v, sizeof(v));
+	ctl_state_write(o, o->cur, o->pid);
+}
+
+/* What the session hears from the link: registrations, the keying. */
+static void up_link_hooks(struct up_opts *o)
+{
+	o->link.reg_changed = up_names_changed;
+	o->link.reg_ctx = o;
+	o->link.key = o->has_key ? o->pub : NULL;
+	o->link.aux_fd = o->esp.news;
+	o->link.aux = up_esp_news;
+}
+
 static bool up_live(const char *name, void *ctx)
 {
 	const struct up_opts *o = ctx;
@@ -480,9 +500,7 @@ static int up_device(struct up_opts *o, char *err, size_t errlen)
 			      errlen);
 	if (ret)
 		return ret;
-	o->link.reg_changed = up_names_changed;
-	o->link.reg_ctx = o;
-	o->link.key = o->has_key ? o->pub : NULL;
+	up_link_hooks(o);
 	o->ifindex = ifindex;
 	fprintf(stderr, "%s: device %s made again (index %u)\n", ctl_prog,
 		o->cfg.device, ifindex);
@@ -559,6 +577,7 @@ static int up_serve(struct up_opts *o, struct azc_client *c, int sfd,
 			       up_live, o);
 		azc_keyd_start(&o->esp, o->priv);
 		OPENSSL_cleanse(o->priv, sizeof(o->priv));
+		up_link_hooks(o);
 		o->cur = c;
 		o->pid = pid;
 		up_names_changed(o);
@@ -640,9 +659,7 @@ static int up_kernel(struct up_opts *o)
 			o->cfg.device, err);
 		return ret;
 	}
-	o->link.reg_changed = up_names_changed;
-	o->link.reg_ctx = o;
-	o->link.key = o->has_key ? o->pub : NULL;
+	up_link_hooks(o);
 	o->kernel = true;
 	o->co.handoff = true;
 	return 0;
@@ -679,7 +696,7 @@ int cmd_up(int argc, char **argv)
 		.run_dir = CTL_RUN_DIR,
 		.lock_fd = -1,
 		.dns = { .mode = AZC_DNS_OFF, .mu = PTHREAD_MUTEX_INITIALIZER },
-		.esp = { .kick = -1, .mu = PTHREAD_MUTEX_INITIALIZER },
+		.esp = { .kick = -1, .news = -1, .mu = PTHREAD_MUTEX_INITIALIZER },
 	};
 	int ret, sfd;
 

@@ -31,6 +31,7 @@ int azc_eplink_open(struct azc_eplink *l, uint32_t ifindex, const char *name,
 	l->ifindex = ifindex;
 	l->name = name;
 	l->zone = zone;
+	l->aux_fd = -1;
 	azc_reg_init(&l->reg);
 	ret = azc_link_open(&l->nl);
 	if (ret)
@@ -113,10 +114,11 @@ static int eplink_step(struct azc_eplink *l, int stop_fd, int64_t until)
 	const struct azc_link_events ev = {
 		.ctrl = on_ctrl, .del = on_del, .ctx = l,
 	};
-	struct pollfd p[3] = {
+	struct pollfd p[4] = {
 		{ .fd = nl_socket_get_fd(l->nl.sk), .events = POLLIN },
 		{ .fd = stop_fd, .events = POLLIN },
 		{ .fd = azc_reg_fd(&l->reg), .events = POLLIN },
+		{ .fd = l->aux_fd, .events = POLLIN },
 	};
 	int64_t d = azc_sess_next_deadline(l->kf.sess), now = azc_now_ms();
 	int64_t rd = azc_reg_deadline(&l->reg);
@@ -131,10 +133,12 @@ static int eplink_step(struct azc_eplink *l, int stop_fd, int64_t until)
 		tmo = 0;
 
 	/* poll() skips a negative fd: no stop fd, no update out */
-	if (poll(p, 3, tmo) < 0 && errno != EINTR)
+	if (poll(p, 4, tmo) < 0 && errno != EINTR)
 		return -errno;
 	if (stop_fd >= 0 && (p[1].revents & POLLIN))
 		return 1;
+	if (l->aux_fd >= 0 && (p[3].revents & POLLIN) && l->aux)
+		l->aux(l->reg_ctx);
 	ret = azc_link_read_events(&l->nl, &ev);
 	if (ret == -ENOBUFS)
 		ret = 0;	/* the end of the session shows anyway */

@@ -34,6 +34,9 @@ struct azc_eplink {
 	/* Called when the registration moved on (reg.msg says how) */
 	void (*reg_changed)(void *ctx);
 	void *reg_ctx;
+	/* Called (with reg_ctx) when @aux_fd is readable; -1: none */
+	int aux_fd;
+	void (*aux)(void *ctx);
 };
 
 /*

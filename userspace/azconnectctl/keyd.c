@@ -93,6 +93,15 @@ struct azc_keyd_rt {
 static void kd_msg(struct azc_keyd *d, bool refused, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* The session's state file should show the counters again. */
+static void news(struct azc_keyd *d)
+{
+	uint64_t one = 1;
+
+	if (d->news >= 0)
+		(void)!write(d->news, &one, sizeof(one));
+}
+
 /* A failure or refusal: logged, counted, kept for the state file. */
 static void kd_msg(struct azc_keyd *d, bool refused, const char *fmt, ...)
 {
@@ -109,6 +118,7 @@ static void kd_msg(struct azc_keyd *d, bool refused, const char *fmt, ...)
 	else
 		d->failed++;
 	pthread_mutex_unlock(&d->mu);
+	news(d);
 	fprintf(stderr, "%s: esp: %s\n", ctl_prog, buf);
 }
 
@@ -302,6 +312,7 @@ static int keyed(struct azc_keyd_rt *rt, struct kpeer *p, struct azc_keyx *x)
 	pthread_mutex_lock(&d->mu);
 	d->handshakes++;
 	pthread_mutex_unlock(&d->mu);
+	news(d);
 	kd_info("keyed with %s as %s: in 0x%08x, out 0x%08x, %s",
 		p->a, x->initiator ? "initiator" : "responder",
 		x->initiator ? x->spi_i : x->spi_r,
@@ -974,18 +985,22 @@ static int64_t timers(struct azc_keyd_rt *rt)
 static void publish(struct azc_keyd_rt *rt)
 {
 	struct azc_keyd *d = rt->d;
-	unsigned int sas = 0;
+	unsigned int sas = 0, peers = 0;
+	bool moved;
 	size_t i;
 
-	for (i = 0; i < rt->n_peers; i++)
+	for (i = 0; i < rt->n_peers; i++) {
 		sas += rt->peers[i].n_in + rt->peers[i].n_out;
-	pthread_mutex_lock(&d->mu);
-	d->peers = 0;
-	for (i = 0; i < rt->n_peers; i++)
 		if (rt->peers[i].n_out)
-			d->peers++;
+			peers++;
+	}
+	pthread_mutex_lock(&d->mu);
+	moved = d->peers != peers || d->sas != sas;
+	d->peers = peers;
 	d->sas = sas;
 	pthread_mutex_unlock(&d->mu);
+	if (moved)
+		news(d);
 }
 
 static void *keyd_main(void *arg)
@@ -1058,6 +1073,7 @@ void azc_keyd_start(struct azc_keyd *d, const uint8_t priv[32])
 	int ret;
 
 	d->kick = -1;
+	d->news = -1;
 	if (!d->on)
 		return;
 	memcpy(d->priv, priv, 32);
@@ -1072,7 +1088,9 @@ void azc_keyd_start(struct azc_keyd *d, const uint8_t priv[32])
 	rt->udp = rt->dns = -1;
 	rt->peers = calloc(AZC_KEYD_PEERS_MAX, sizeof(*rt->peers));
 	d->kick = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	ret = rt->peers && d->kick >= 0 ? azc_nl_open(&rt->nl) : -ENOMEM;
+	d->news = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	ret = rt->peers && d->kick >= 0 && d->news >= 0 ?
+	      azc_nl_open(&rt->nl) : -ENOMEM;
 	if (!ret) {
 		rt->nl_open = true;
 		ret = azc_nl_enable_events(&rt->nl);
@@ -1096,7 +1114,10 @@ fail:
 	d->on = false;
 	if (d->kick >= 0)
 		close(d->kick);
+	if (d->news >= 0)
+		close(d->news);
 	d->kick = -1;
+	d->news = -1;
 }
 
 static void kick(struct azc_keyd *d)
@@ -1151,6 +1172,9 @@ void azc_keyd_stop(struct azc_keyd *d)
 	}
 	if (d->kick >= 0)
 		close(d->kick);
+	if (d->news >= 0)
+		close(d->news);
 	d->kick = -1;
+	d->news = -1;
 	OPENSSL_cleanse(d->priv, sizeof(d->priv));
 }

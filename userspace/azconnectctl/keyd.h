@@ -57,6 +57,7 @@ struct azc_keyd {
 	pthread_t th;
 	bool thread;
 	int kick;			/* eventfd: news for the thread */
+	int news;			/* eventfd: the counters below moved */
 	pthread_mutex_t mu;
 	/* Under mu */
 	bool stop, changed;
