@@ -10,10 +10,11 @@
 #   flow, over one SA each way whose SPIs match crosswise; a capture on
 #   the relay's device sees ESP and the exchange only, never the marker
 #   sent inside; "azconnectctl status" counts the exchange;
-# - a relay that publishes another key than the endpoint's own (ep3's
-#   record pinned to a key of the test's making in relayd.conf): ep1
-#   refuses ep3's exchange (the key it holds is not the published one),
-#   ep3 cannot read ep1's (made for the published key); nothing passes;
+# - a relay that substitutes a key (taken over: its name service answers
+#   ep3's key query with a key of the test's making while ep3's pin
+#   stays): ep1 refuses ep3's exchange (the key it holds is not the
+#   published one), ep3 cannot read ep1's (made for the substituted key);
+#   nothing passes until the relay is itself again;
 # - an endpoint with the wrong key (ep2 back with a new key, which the
 #   relay's pin refuses): ep1 refuses it, ep2 cannot read ep1's; ep1, whose
 #   packets to ep2 now go unanswered, keys again by itself; once the
@@ -27,7 +28,7 @@ umask 077
 # shellcheck source=../../scripts/lib-overlay.sh
 . "$AZC_TREE/scripts/lib-overlay.sh"
 
-for t in tcpdump iperf3 jq; do
+for t in tcpdump iperf3 jq nft; do
 	command -v "$t" >/dev/null || { echo "# SKIP $t not installed"; exit 0; }
 done
 
@@ -55,7 +56,7 @@ check "endpoint 1 on the internet" inet_attach "$e1" wan 198.51.100.11 p-ep1
 check "endpoint 2 on the internet" inet_attach "$e2" wan 198.51.100.12 p-ep2
 check "endpoint 3 on the internet" inet_attach "$e3" wan 198.51.100.13 p-ep3
 
-# ep3's record: a key of the test's making, not the one ep3 holds.
+# A key of the test's making, which the relay will publish for ep3.
 pin3=$(azc-noise genkey "$dir/ep3-substitute.key" | sed -n 's/^public //p')
 for n in ep1 ep2 ep3; do
 	azconnect-relayd --gen-token >"$dir/$n.token"
@@ -65,7 +66,6 @@ done
 		echo "[endpoint $n]"
 		echo "token = \"$(cat "$dir/$n.token")\""
 	done
-	echo "public_key = $pin3"
 } >"$dir/relayd.conf"
 ip netns exec "$r" azconnect-relayd --listen 198.51.100.1:443 \
 	--config "$dir/relayd.conf" --state-dir "$dir/state" \
@@ -126,12 +126,13 @@ a1=$(overlay_addr "$e1")
 a2=$(overlay_addr "$e2")
 a3=$(overlay_addr "$e3")
 echo "# ep1 $a1, ep2 $a2, ep3 $a3"
-published() {	# published NAME: its key registration settled
-	grep -Eq 'name service: key: (published|refused)' "$dir/$1.err"
+published() {	# published NAME: its key is published
+	grep -q 'name service: key: published' "$dir/$1.err"
 }
 check "ep1's key is published" wait_until 60 published ep1
 check "ep2's key is published" wait_until 60 published ep2
-check "ep3's key is refused by the relay's pin" wait_until 60 published ep3
+check "ep3's key is published" wait_until 60 published ep3
+ns=$(ip -n "$r" -6 -o addr show dev azc-relay scope global | awk '{ print $4 }' | cut -d/ -f1)
 check_eq "the session requires ESP (status)" required st "$e1" ep1 esp
 
 # --- keyed end to end ----------------------------------------------------
@@ -204,21 +205,49 @@ check_fail "the marker is nowhere in the capture" grep -aq "$marker" "$dir/cap.p
 check_eq "status counts the exchange" 1 st "$e1" ep1 esp_handshakes
 check_eq "... and the peer" 1 st "$e1" ep1 esp_peers
 
-# --- a relay that publishes another key than ep3's ------------------------
+# --- a relay that substitutes a key ----------------------------------------
+# The relay taken over: its name service answers the query for ep3's key
+# with another key (one of the test's making), while ep3's pin stays.
 
+check "ping6 ep1 -> ep3 first, with ep3's own key" ping6 "$e1" "$a3"
+check "ep3 down" down "$e3" ep3
+check "ep3 up again (a new session: no SAs)" up "$e3" ep3
+check "... and registered again" \
+	wait_until 60 bash -c "[ \$(grep -c 'name service: key: published' '$dir/ep3.err') -ge 2 ]"
+a3=$(overlay_addr "$e3")
+rev3=$(python3 -c 'import ipaddress, sys; print(ipaddress.ip_address(sys.argv[1]).reverse_pointer)' "$a3")
+ip netns exec "$r" python3 "$AZC_TREE/tests/guest/lib-fakekey.py" 5353 "$ns" \
+	"$rev3" "v=azc1 k=x25519 p=$pin3" >"$dir/fake.log" 2>&1 &
+fake=$!
+check "the relay's forged name service runs" wait_until 20 grep -q '^ready$' "$dir/fake.log"
+check "the relay sends key queries to it" ip netns exec "$r" nft -f - <<'NFT'
+table ip6 azc-fake {
+	chain pre {
+		type nat hook prerouting priority -100;
+		iifname "azc-relay" udp dport 53 redirect to :5353
+	}
+}
+NFT
+check_out "the name service now has another key for ep3" "^public_key=$(ere "$pin3")\$" \
+	ip netns exec "$e1" azconnectctl dns key "$a3" --server "$ns"
 fp3=$(keyfp "$(st "$e3" ep3 public_key)")
 fpsub=$(keyfp "$pin3")
 check_fail "ping6 ep3 -> ep1 fails" ping6 "$e3" "$a1" -c 2
 check "ep1 refused ep3's exchange: the key it holds is not the published one" \
 	wait_until 20 grep -qF "esp: refused $a3's handshake: it holds key $fp3, the name service has $fpsub" \
 	"$dir/ep1.err"
-check_fail "ping6 ep1 -> ep3 fails" ping6 "$e1" "$a3" -c 2
-check "ep3 cannot read ep1's exchange (made for the published key)" \
-	wait_until 20 grep -qF "esp: refused a handshake from $a1: it was not made for this endpoint's key" \
+ip netns exec "$e1" ping -6 -c 40 -i 0.5 -W 1 "$a3" >/dev/null 2>&1 &
+check "ep1, whose old SA ep3 drops, keys again by itself" \
+	wait_until 40 grep -q "esp: $(ere "$a3") has not answered for" "$dir/ep1.err"
+check "... and ep3 cannot read it (made for the substituted key)" \
+	wait_until 30 grep -qF "esp: refused a handshake from $a1: it was not made for this endpoint's key" \
 	"$dir/ep3.err"
-check_eq "no SA between ep1 and ep3" "0 0" echo "$(nsas "$e1" "$a3") $(nsas "$e3" "$a1")"
+check "the forged answers were given" grep -q '^substituted' "$dir/fake.log"
+check_eq "no new SA between ep1 and ep3: ep3 has none" 0 nsas "$e3" "$a1"
 check "ep1 and ep2 still talk" ping6 "$e1" "$a2"
 check "status counts ep1's refusal" test "$(st "$e1" ep1 esp_refused)" -ge 1
+check "the relay is itself again (no more forged answers)" kill -USR1 "$fake"
+check "ep3 and ep1 talk again" wait_until 40 ping6 "$e3" "$a1" -c 1
 
 # --- an endpoint with the wrong key ----------------------------------------
 
@@ -229,7 +258,7 @@ azc-noise genkey "$dir/keys/ep2-new.key" >/dev/null
 chmod 600 "$dir/keys/ep2-new.key"
 check "ep2 up with a new key" up "$e2" ep2 --key-file "$dir/keys/ep2-new.key"
 check "... which the relay's pin refuses" \
-	wait_until 60 grep -q 'name service: key: refused' "$dir/ep2.err"
+	wait_until 60 grep -q 'name service: key: the name service refused public key' "$dir/ep2.err"
 a2=$(overlay_addr "$e2")
 fp2new=$(keyfp "$(st "$e2" ep2 public_key)")
 check_fail "ping6 ep2 -> ep1 fails" ping6 "$e2" "$a1" -c 2
@@ -258,7 +287,8 @@ check "ping6 ep1 -> ep2 again" wait_until 30 ping6 "$e1" "$a2" -c 1
 check "ep1 down" down "$e1" ep1
 check "ep2 down" down "$e2" ep2
 check "ep1 up, rekeying every 3 s" up "$e1" ep1 --esp-rekey 3
-check "ep2 up, rekeying every 3 s" up "$e2" ep2 --esp-rekey 3
+check "ep2 up, rekeying every 3 s" up "$e2" ep2 --esp-rekey 3 \
+	--key-file "$dir/keys/ep2-new.key"
 check "both have their overlay address" \
 	wait_until 60 bash -c "[ -n \"\$(ip -n $e1 -6 -o addr show dev azc0 scope global)\" ] && [ -n \"\$(ip -n $e2 -6 -o addr show dev azc0 scope global)\" ]"
 a1=$(overlay_addr "$e1")
