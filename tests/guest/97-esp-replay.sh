@@ -70,7 +70,7 @@ check "relay starts" wait_for 20 has_fingerprint "$dir/relayd.log"
 fp=$(relay_fingerprint "$dir/relayd.log")
 up() {		# up NS NAME
 	ip netns exec "$1" azconnectctl up --relay 198.51.100.1 --name "$2" \
-		--token-file "$dir/$2.token" --fingerprint "$fp" \
+		--token-file "$dir/$2.token" --fingerprint "$fp" --esp off \
 		--run-dir "$dir/run-$2" 2>>"$dir/$2.err"
 }
 check "endpoint 1 up" up "$e1" ep1
