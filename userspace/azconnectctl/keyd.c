@@ -37,6 +37,7 @@
 #define LOOK_MS		1000	/* how often the SAs' counters are read */
 #define RETIRE_LOOKS	3	/* idle looks before an old receive SA goes */
 #define REPLY_MS	10000	/* sent, nothing back: key again */
+#define INIT_GAP_MS	200	/* a peer's message 1 read at most this often */
 
 /* Why a peer's key is being looked up */
 #define LK_INIT		1	/* to initiate */
@@ -69,6 +70,7 @@ struct kpeer {
 	bool resp_sent;		/* message 2 out, waiting for 3 */
 	int64_t resp_deadline;
 	uint64_t last_ts;	/* the newest message 1 timestamp taken */
+	int64_t last_init;	/* when its last message 1 was read */
 	struct sa_rec in[2], out[2];
 	unsigned int n_in, n_out;
 	/* Liveness: packets over its SAs at the last look */
@@ -566,6 +568,10 @@ static void on_init(struct azc_keyd_rt *rt, const struct in6_addr *from,
 	p = peer_get(rt, from);
 	if (!p)
 		return;
+	/* two X25519 per message 1: a flood from one peer is cut short */
+	if (p->last_init && azc_now_ms() - p->last_init < INIT_GAP_MS)
+		return;
+	p->last_init = azc_now_ms();
 	if (p->ini && memcmp(&rt->self, from, sizeof(rt->self)) > 0)
 		return;		/* both at once: the lower address yields */
 	p->ini_want = false;	/* not sent yet: this one will do */
