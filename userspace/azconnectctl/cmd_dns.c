@@ -10,6 +10,7 @@
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@
 #include "peerkey.h"
 #include "resolvconf.h"
 #include "resolved.h"
+#include "splitdns.h"
 
 static int dns_usage(FILE *f)
 {
@@ -104,15 +106,12 @@ static int dns_key(const char *dir, const char *server, int timeout_ms,
 static void now_resolvconf(const char *name)
 {
 	static char buf[AZC_RC_MAX + 8192];
-	char owner[256];
-	size_t len = 0;
+	char owner[256], link[PATH_MAX];
+	size_t len;
 	long pid;
-	FILE *f = fopen(AZC_RC_PATH, "r");
 
-	if (f) {
-		len = fread(buf, 1, sizeof(buf), f);
-		fclose(f);
-	}
+	/* One that cannot be read whole is judged by what could be. */
+	azc_sdns_rc_read(buf, sizeof(buf), &len, link, sizeof(link));
 	if (azc_rc_owner(buf, len, &pid, owner, sizeof(owner)) &&
 	    !strcmp(owner, name))
 		printf("  in force:     yes (%s names the forwarder)\n",

@@ -40,9 +40,8 @@ static void sdns_msg(struct azc_sdns *d, const char *fmt, ...)
 		fprintf(stderr, "%s: dns: %s\n", ctl_prog, d->msg);
 }
 
-/* resolv.conf and whether it is a link (its target in @link); -errno. */
-static int rc_read(char *buf, size_t size, size_t *len, char *link,
-		   size_t linksize)
+int azc_sdns_rc_read(char *buf, size_t size, size_t *len, char *link,
+		     size_t linksize)
 {
 	struct stat st;
 	ssize_t n;
@@ -126,7 +125,7 @@ static int rc_restore(const char *name, char *err, size_t errlen)
 	long pid;
 	int ret;
 
-	ret = rc_read(cur, sizeof(cur), &len, link, sizeof(link));
+	ret = azc_sdns_rc_read(cur, sizeof(cur), &len, link, sizeof(link));
 	if (ret) {
 		snprintf(err, errlen, "%s: %s", AZC_RC_PATH, strerror(-ret));
 		return ret;
@@ -163,7 +162,7 @@ static int rc_take(struct azc_sdns *d,
 	long pid;
 	int ret, n, i;
 
-	ret = rc_read(cur, sizeof(cur), &len, link, sizeof(link));
+	ret = azc_sdns_rc_read(cur, sizeof(cur), &len, link, sizeof(link));
 	if (ret) {
 		sdns_msg(d, "%s: %s: left alone", AZC_RC_PATH, strerror(-ret));
 		return ret;
@@ -181,7 +180,7 @@ static int rc_take(struct azc_sdns *d,
 		}
 		fprintf(stderr, "%s: dns: %s put back as it was before endpoint %s's session, which ended without doing so\n",
 			ctl_prog, AZC_RC_PATH, owner);
-		ret = rc_read(cur, sizeof(cur), &len, link, sizeof(link));
+		ret = azc_sdns_rc_read(cur, sizeof(cur), &len, link, sizeof(link));
 		if (ret)
 			return ret;
 	}
@@ -227,7 +226,7 @@ static bool via_resolved(void)
 	char link[PATH_MAX], a[INET_ADDRSTRLEN];
 	size_t len;
 
-	if (rc_read(cur, sizeof(cur), &len, link, sizeof(link)) ||
+	if (azc_sdns_rc_read(cur, sizeof(cur), &len, link, sizeof(link)) ||
 	    azc_rc_servers(cur, len, ss, 1) != 1 || ss[0].ss_family != AF_INET)
 		return false;
 	inet_ntop(AF_INET, &((struct sockaddr_in *)ss)->sin_addr, a, sizeof(a));
