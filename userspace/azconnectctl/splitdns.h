@@ -46,6 +46,7 @@ struct azc_sdns {
 	int kick;			/* eventfd: the thread has news */
 	struct azc_fwd *fwd;		/* the thread's, once it runs */
 	struct azc_resolved *rd;	/* likewise */
+	char *rc;			/* resolv.conf as read; start to stop */
 	pthread_mutex_t mu;
 	/* Under mu */
 	bool stop, changed, have_ns, applied;
