@@ -163,6 +163,7 @@ static int rc_take(struct azc_sdns *d,
 	};
 	struct sockaddr_storage up[AZC_RC_MAXNS];
 	char link[PATH_MAX], owner[256], err[320], zones[AZC_DNS_NAME_MAX + 64];
+	char owner_esc[4 * sizeof(owner)];	/* as printed */
 	size_t len;
 	long pid;
 	int ret, n, i;
@@ -173,9 +174,10 @@ static int rc_take(struct azc_sdns *d,
 		return ret;
 	}
 	if (azc_rc_owner(cur, len, &pid, owner, sizeof(owner))) {
+		azc_escape(owner, strlen(owner), owner_esc, sizeof(owner_esc));
 		if (strcmp(owner, d->endpoint) && live(owner, ctx)) {
 			sdns_msg(d, "%s is the split DNS of endpoint %s's session: left to it",
-				 AZC_RC_PATH, owner);
+				 AZC_RC_PATH, owner_esc);
 			return -EBUSY;
 		}
 		/* Left by a session that died: given back first. */
@@ -184,7 +186,7 @@ static int rc_take(struct azc_sdns *d,
 			return -EIO;
 		}
 		fprintf(stderr, "%s: dns: %s put back as it was before endpoint %s's session, which ended without doing so\n",
-			ctl_prog, AZC_RC_PATH, owner);
+			ctl_prog, AZC_RC_PATH, owner_esc);
 		ret = azc_sdns_rc_read(cur, RC_BUF, &len, link, sizeof(link));
 		if (ret)
 			return ret;
