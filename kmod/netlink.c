@@ -663,31 +663,53 @@ int azconnect_nl_link_get_doit(struct sk_buff *skb, struct genl_info *info)
 	return genlmsg_reply(msg, info);
 }
 
+/*
+ * The azconnect device a dump of links (@cmd AZCONNECT_CMD_LINK_GET) or of
+ * SAs (AZCONNECT_CMD_SA_GET) names by its required AZCONNECT_A_IFINDEX, or
+ * an ERR_PTR with the reason in the dump's extack. The caller holds RCU or
+ * RTNL, which keeps the device.
+ */
+static struct azc_device *azc_nl_dump_dev(struct sk_buff *skb,
+					  struct netlink_callback *cb, u8 cmd)
+{
+	struct nlattr *ifindex = azc_genl_dump_attrs(cb)[AZCONNECT_A_IFINDEX];
+	struct net_device *dev;
+
+	if (!ifindex) {
+		if (cmd == AZCONNECT_CMD_SA_GET)
+			NL_SET_ERR_MSG(cb->extack,
+				       "a dump of SAs needs the ifindex of the device");
+		else
+			NL_SET_ERR_MSG(cb->extack,
+				       "a dump of links needs the ifindex of the device");
+		NL_SET_ERR_ATTR_MISS(cb->extack, NULL, AZCONNECT_A_IFINDEX);
+		return ERR_PTR(-EINVAL);
+	}
+	rcu_read_lock();
+	dev = dev_get_by_index_rcu(sock_net(skb->sk), nla_get_u32(ifindex));
+	rcu_read_unlock();
+	if (!dev || !azc_dev_is_azc(dev)) {
+		NL_SET_ERR_MSG_ATTR(cb->extack, ifindex,
+				    "no azconnect device with this ifindex");
+		return ERR_PTR(-ENODEV);
+	}
+	return netdev_priv(dev);
+}
+
 int azconnect_nl_link_get_dumpit(struct sk_buff *skb,
 				 struct netlink_callback *cb)
 {
-	struct nlattr **attrs = azc_genl_dump_attrs(cb);
-	struct net *net = sock_net(skb->sk);
 	unsigned long id = cb->args[0];
-	struct net_device *dev;
 	struct azc_device *azc;
 	struct azc_link *link;
 	int ret = 0;
 
-	if (!attrs[AZCONNECT_A_IFINDEX]) {
-		NL_SET_ERR_MSG(cb->extack, "a dump of links needs the ifindex of the device");
-		NL_SET_ERR_ATTR_MISS(cb->extack, NULL, AZCONNECT_A_IFINDEX);
-		return -EINVAL;
-	}
 	rcu_read_lock();
-	dev = dev_get_by_index_rcu(net, nla_get_u32(attrs[AZCONNECT_A_IFINDEX]));
-	if (!dev || !azc_dev_is_azc(dev)) {
+	azc = azc_nl_dump_dev(skb, cb, AZCONNECT_CMD_LINK_GET);
+	if (IS_ERR(azc)) {
 		rcu_read_unlock();
-		NL_SET_ERR_MSG_ATTR(cb->extack, attrs[AZCONNECT_A_IFINDEX],
-				    "no azconnect device with this ifindex");
-		return -ENODEV;
+		return PTR_ERR(azc);
 	}
-	azc = netdev_priv(dev);
 	xa_for_each_start(&azc->links, id, link, cb->args[0]) {
 		ret = azc_nl_link_fill(skb, link, NETLINK_CB(cb->skb).portid,
 				       cb->nlh->nlmsg_seq, NLM_F_MULTI,
@@ -1167,28 +1189,17 @@ out:
  */
 int azconnect_nl_sa_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	struct nlattr **attrs = azc_genl_dump_attrs(cb);
-	struct net *net = sock_net(skb->sk);
 	long skip = cb->args[0], idx = 0;
-	struct net_device *dev;
 	struct azc_device *azc;
 	struct azc_sa *sa;
 	int ret = 0;
 
-	if (!attrs[AZCONNECT_A_IFINDEX]) {
-		NL_SET_ERR_MSG(cb->extack, "a dump of SAs needs the ifindex of the device");
-		NL_SET_ERR_ATTR_MISS(cb->extack, NULL, AZCONNECT_A_IFINDEX);
-		return -EINVAL;
-	}
 	rtnl_lock();
-	dev = __dev_get_by_index(net, nla_get_u32(attrs[AZCONNECT_A_IFINDEX]));
-	if (!dev || !azc_dev_is_azc(dev)) {
+	azc = azc_nl_dump_dev(skb, cb, AZCONNECT_CMD_SA_GET);
+	if (IS_ERR(azc)) {
 		rtnl_unlock();
-		NL_SET_ERR_MSG_ATTR(cb->extack, attrs[AZCONNECT_A_IFINDEX],
-				    "no azconnect device with this ifindex");
-		return -ENODEV;
+		return PTR_ERR(azc);
 	}
-	azc = netdev_priv(dev);
 	mutex_lock(&azc->sa.lock);
 	list_for_each_entry(sa, &azc->sa.list, list) {
 		if (idx++ < skip)

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../unit/esp_model.h"
 #include "fuzz.h"
 #include "proto/esp.h"
 
@@ -96,58 +97,8 @@ static void packet(const u8 *data, size_t size)
 
 /* ---- Window, sequence numbers ---- */
 
-struct model {
-	u64 top;
-	bool seen[W];		/* seen[i]: top - i */
-};
-
-static int model_check(const struct model *m, u64 s)
-{
-	if (!s)
-		return -AZC_ESP_E_TOO_OLD;
-	if (s > m->top)
-		return 0;
-	if (m->top - s >= W)
-		return -AZC_ESP_E_TOO_OLD;
-	return m->seen[m->top - s] ? -AZC_ESP_E_REPLAY : 0;
-}
-
-static int model_update(struct model *m, u64 s)
-{
-	int ret = model_check(m, s);
-	u64 d;
-
-	if (ret)
-		return ret;
-	if (s > m->top) {
-		d = s - m->top;
-		if (d >= W) {
-			memset(m->seen, 0, sizeof(m->seen));
-		} else {
-			memmove(m->seen + d, m->seen, W - d);
-			memset(m->seen, 0, d);
-		}
-		m->top = s;
-	}
-	m->seen[m->top - s] = true;
-	return 0;
-}
-
-/* RFC 4303 A2.2 in closed form: the number with low bits @seql in
- * [T - W + 1, T - W + 1 + 2^32), 0 when outside 1..2^64-1.
- */
-static u64 infer_ref(u64 top, u32 seql)
-{
-	__int128 b = (__int128)top - W + 1;
-	__int128 s = b + (u32)(seql - (u32)b);
-
-	if (s < 1 || s > (__int128)~0ULL)
-		return 0;
-	return (u64)s;
-}
-
 static struct azc_esp_replay r;
-static struct model m;
+static struct esp_model m;
 
 /* One received number: inferred (ESN or not), checked, and recorded
  * when @ok (its ICV verified).

@@ -16,6 +16,7 @@
 #include <cmocka.h>
 #include <openssl/evp.h>
 
+#include "esp_model.h"
 #include "testutil.h"
 
 #include "proto/esp.h"
@@ -422,19 +423,6 @@ static void test_esn_boundary(void **state)
 	assert_true(seq == 0x1fffff000ULL);
 }
 
-/* Closed form of A2.2 for the check below: the one number with low bits
- * @seql in [T - W + 1, T - W + 1 + 2^32), or 0 outside 1..2^64-1.
- */
-static u64 infer_ref(u64 top, u32 seql)
-{
-	__int128 b = (__int128)top - W + 1;
-	__int128 s = b + (u32)(seql - (u32)b);
-
-	if (s < 1 || s > (__int128)~0ULL)
-		return 0;
-	return (u64)s;
-}
-
 static void test_esn_reference(void **state)
 {
 	static const u64 tops[] = {
@@ -649,48 +637,11 @@ static void test_replay_jumps(void **state)
 			 -AZC_ESP_E_TOO_OLD);
 }
 
-/* The window against a plain model: a bit per number below the top. */
-struct model {
-	u64 top;
-	bool seen[W];		/* seen[i]: top - i */
-};
-
-static int model_check(const struct model *m, u64 s)
-{
-	if (!s)
-		return -AZC_ESP_E_TOO_OLD;
-	if (s > m->top)
-		return 0;
-	if (m->top - s >= W)
-		return -AZC_ESP_E_TOO_OLD;
-	return m->seen[m->top - s] ? -AZC_ESP_E_REPLAY : 0;
-}
-
-static int model_update(struct model *m, u64 s)
-{
-	int ret = model_check(m, s);
-	u64 d;
-
-	if (ret)
-		return ret;
-	if (s > m->top) {
-		d = s - m->top;
-		if (d >= W) {
-			memset(m->seen, 0, sizeof(m->seen));
-		} else {
-			memmove(m->seen + d, m->seen, W - d);
-			memset(m->seen, 0, d);
-		}
-		m->top = s;
-	}
-	m->seen[m->top - s] = true;
-	return 0;
-}
-
+/* The window against the model of esp_model.h. */
 static void test_replay_model(void **state)
 {
 	static struct azc_esp_replay r;
-	static struct model m;
+	static struct esp_model m;
 	u64 s, base;
 	long d;
 	int i, j;

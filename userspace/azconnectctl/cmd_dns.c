@@ -8,8 +8,8 @@
  */
 
 #include <arpa/inet.h>
-#include <dirent.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +20,7 @@
 #include "peerkey.h"
 #include "resolvconf.h"
 #include "resolved.h"
+#include "splitdns.h"
 
 static int dns_usage(FILE *f)
 {
@@ -39,29 +40,21 @@ static int dns_usage(FILE *f)
 	return f == stdout ? 0 : 2;
 }
 
+/* Whether session @name is live and has a name service: in @a. */
+static int session_server(const char *dir, const char *name, void *a)
+{
+	char path[4200], v[INET6_ADDRSTRLEN + 1];
+
+	ctl_state_path(dir, name, path, sizeof(path));
+	return ctl_state_live(dir, name) &&
+	       !ctl_state_get(path, "name_server", v, sizeof(v)) &&
+	       inet_pton(AF_INET6, v, a) == 1;
+}
+
 /* The name service of a live session in @dir: 0, or -1. */
 static int dns_session_server(const char *dir, struct in6_addr *a)
 {
-	char path[4200], v[INET6_ADDRSTRLEN + 1], name[256];
-	struct dirent *de;
-	int ret = -1;
-	DIR *d = opendir(dir);
-
-	while (ret && d && (de = readdir(d))) {
-		size_t l = strlen(de->d_name);
-
-		if (l < 7 || strcmp(de->d_name + l - 6, ".state"))
-			continue;
-		snprintf(name, sizeof(name), "%.*s", (int)(l - 6), de->d_name);
-		ctl_state_path(dir, name, path, sizeof(path));
-		if (ctl_state_live(dir, name) &&
-		    !ctl_state_get(path, "name_server", v, sizeof(v)) &&
-		    inet_pton(AF_INET6, v, a) == 1)
-			ret = 0;
-	}
-	if (d)
-		closedir(d);
-	return ret;
+	return ctl_state_each(dir, session_server, a) ? 0 : -1;
 }
 
 /* "dns key ADDRESS": the peer key lookup of the handshake, by hand. */
@@ -104,15 +97,12 @@ static int dns_key(const char *dir, const char *server, int timeout_ms,
 static void now_resolvconf(const char *name)
 {
 	static char buf[AZC_RC_MAX + 8192];
-	char owner[256];
-	size_t len = 0;
+	char owner[256], link[PATH_MAX];
+	size_t len;
 	long pid;
-	FILE *f = fopen(AZC_RC_PATH, "r");
 
-	if (f) {
-		len = fread(buf, 1, sizeof(buf), f);
-		fclose(f);
-	}
+	/* One that cannot be read whole is judged by what could be. */
+	azc_sdns_rc_read(buf, sizeof(buf), &len, link, sizeof(link));
 	if (azc_rc_owner(buf, len, &pid, owner, sizeof(owner)) &&
 	    !strcmp(owner, name))
 		printf("  in force:     yes (%s names the forwarder)\n",
@@ -181,6 +171,19 @@ static void dns_one(const char *dir, const char *name)
 		now_resolved(dev);
 }
 
+/* "dns status": one live session of the scan, a blank line between two. */
+static int dns_each(const char *dir, const char *name, void *ctx)
+{
+	int *n = ctx;
+
+	if (!ctl_state_live(dir, name))
+		return 0;
+	if ((*n)++)
+		printf("\n");
+	dns_one(dir, name);
+	return 0;
+}
+
 int cmd_dns(int argc, char **argv)
 {
 	static const struct option lo[] = {
@@ -192,9 +195,7 @@ int cmd_dns(int argc, char **argv)
 	};
 	const char *dir = CTL_RUN_DIR, *name = NULL, *server = NULL;
 	int c, n = 0, timeout_ms = 0;
-	char buf[256], *end;
-	struct dirent *de;
-	DIR *d;
+	char *end;
 
 	while ((c = getopt_long(argc, argv, "d:s:t:h", lo, NULL)) != -1) {
 		if (c == 'd') {
@@ -231,21 +232,7 @@ int cmd_dns(int argc, char **argv)
 		dns_one(dir, name);
 		return 0;
 	}
-	d = opendir(dir);
-	while (d && (de = readdir(d))) {
-		size_t l = strlen(de->d_name);
-
-		if (l < 7 || strcmp(de->d_name + l - 6, ".state"))
-			continue;
-		snprintf(buf, sizeof(buf), "%.*s", (int)(l - 6), de->d_name);
-		if (!ctl_state_live(dir, buf))
-			continue;
-		if (n++)
-			printf("\n");
-		dns_one(dir, buf);
-	}
-	if (d)
-		closedir(d);
+	ctl_state_each(dir, dns_each, &n);
 	if (!n)
 		printf("no sessions\n");
 	return 0;

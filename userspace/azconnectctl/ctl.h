@@ -95,6 +95,13 @@ int cmd_down(int argc, char **argv);
 bool ctl_state_live(const char *dir, const char *name);
 /* "key=value" @key's value in the state file @path, into @buf: 0 or -1. */
 int ctl_state_get(const char *path, const char *key, char *buf, size_t size);
+/*
+ * @fn for the NAME of each NAME.state in @dir (live or not), in directory
+ * order, until it returns non-zero: that value, or 0.
+ */
+int ctl_state_each(const char *dir,
+		   int (*fn)(const char *dir, const char *name, void *ctx),
+		   void *ctx);
 
 /* cmd_dns.c: "dns status" */
 int cmd_dns(int argc, char **argv);

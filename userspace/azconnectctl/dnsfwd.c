@@ -249,26 +249,27 @@ static void pending_next(struct azc_fwd *f, struct pending *p, int idx,
 	pending_fail(f, p);
 }
 
-/* Whether @qname is one of the overlay's zones or below one. */
+/*
+ * Whether the one question of @q asks for a name in one of the overlay's
+ * zones or below one. Only the question is read: its name, and the type
+ * and class after it.
+ */
 static bool overlay_name(const struct azc_fwd *f, const uint8_t *q,
 			 size_t qlen)
 {
-	ldns_pkt *p = NULL;
-	ldns_rr_list *ql;
-	ldns_rdf *name;
+	size_t pos = LDNS_HEADER_SIZE;
+	ldns_rdf *name = NULL;
 	bool ours = false;
 	int i;
 
-	if (!f->n_zones || ldns_wire2pkt(&p, q, qlen) != LDNS_STATUS_OK)
+	if (!f->n_zones || qlen < LDNS_HEADER_SIZE || LDNS_QDCOUNT(q) != 1 ||
+	    ldns_wire2dname(&name, q, qlen, &pos) != LDNS_STATUS_OK)
 		return false;
-	ql = ldns_pkt_question(p);
-	if (ql && ldns_rr_list_rr_count(ql) == 1) {
-		name = ldns_rr_owner(ldns_rr_list_rr(ql, 0));
+	if (qlen - pos >= 4)
 		for (i = 0; i < f->n_zones && !ours; i++)
 			ours = !ldns_dname_compare(name, f->zones[i]) ||
 			       ldns_dname_is_subdomain(name, f->zones[i]);
-	}
-	ldns_pkt_free(p);
+	ldns_rdf_deep_free(name);
 	return ours;
 }
 

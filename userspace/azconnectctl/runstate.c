@@ -380,12 +380,43 @@ static void status_one(const char *dir, const char *name)
 	}
 }
 
+int ctl_state_each(const char *dir,
+		   int (*fn)(const char *dir, const char *name, void *ctx),
+		   void *ctx)
+{
+	char name[256];
+	struct dirent *de;
+	int ret = 0;
+	DIR *d = opendir(dir);
+
+	while (!ret && d && (de = readdir(d))) {
+		size_t l = strlen(de->d_name);
+
+		if (l < 7 || strcmp(de->d_name + l - 6, ".state"))
+			continue;
+		snprintf(name, sizeof(name), "%.*s", (int)(l - 6), de->d_name);
+		ret = fn(dir, name, ctx);
+	}
+	if (d)
+		closedir(d);
+	return ret;
+}
+
+/* "status": one session of the scan, a blank line between two. */
+static int status_each(const char *dir, const char *name, void *ctx)
+{
+	int *n = ctx;
+
+	if ((*n)++)
+		printf("\n");
+	status_one(dir, name);
+	return 0;
+}
+
 int cmd_status(int argc, char **argv)
 {
 	const char *dir = CTL_RUN_DIR, *name = NULL;
 	char path[4200];
-	struct dirent *de;
-	DIR *d;
 	int n = 0;
 
 	if (args(argc, argv, &dir, &name)) {
@@ -408,19 +439,7 @@ int cmd_status(int argc, char **argv)
 		status_one(dir, name);
 		return 0;
 	}
-	d = opendir(dir);
-	while (d && (de = readdir(d))) {
-		size_t l = strlen(de->d_name);
-
-		if (l < 7 || strcmp(de->d_name + l - 6, ".state"))
-			continue;
-		snprintf(path, sizeof(path), "%.*s", (int)(l - 6), de->d_name);
-		if (n++)
-			printf("\n");
-		status_one(dir, path);
-	}
-	if (d)
-		closedir(d);
+	ctl_state_each(dir, status_each, &n);
 	if (!n)
 		printf("no sessions\n");
 	return 0;

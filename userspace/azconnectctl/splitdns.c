@@ -40,9 +40,8 @@ static void sdns_msg(struct azc_sdns *d, const char *fmt, ...)
 		fprintf(stderr, "%s: dns: %s\n", ctl_prog, d->msg);
 }
 
-/* resolv.conf and whether it is a link (its target in @link); -errno. */
-static int rc_read(char *buf, size_t size, size_t *len, char *link,
-		   size_t linksize)
+int azc_sdns_rc_read(char *buf, size_t size, size_t *len, char *link,
+		     size_t linksize)
 {
 	struct stat st;
 	ssize_t n;
@@ -114,19 +113,23 @@ in_place:
 	return ret;
 }
 
+/* What resolv.conf is read into: larger than AZC_RC_MAX, to tell it is. */
+#define RC_BUF	(AZC_RC_MAX + 8192)
+
 /*
- * Gives back the original of a resolv.conf that @name's session wrote:
- * 1 when done, 0 when nothing was ours; -errno with @err.
+ * Gives back the original of a resolv.conf that @name's session wrote,
+ * read into @cur (RC_BUF bytes): 1 when done, 0 when nothing was ours;
+ * -errno with @err.
  */
-static int rc_restore(const char *name, char *err, size_t errlen)
+static int rc_restore(char *cur, const char *name, char *err, size_t errlen)
 {
-	static char cur[AZC_RC_MAX + 8192], orig[AZC_RC_MAX];
+	static char orig[AZC_RC_MAX];
 	char link[PATH_MAX], owner[256], target[PATH_MAX];
 	size_t len, olen;
 	long pid;
 	int ret;
 
-	ret = rc_read(cur, sizeof(cur), &len, link, sizeof(link));
+	ret = azc_sdns_rc_read(cur, RC_BUF, &len, link, sizeof(link));
 	if (ret) {
 		snprintf(err, errlen, "%s: %s", AZC_RC_PATH, strerror(-ret));
 		return ret;
@@ -152,36 +155,39 @@ static int rc_restore(const char *name, char *err, size_t errlen)
 static int rc_take(struct azc_sdns *d,
 		   bool (*live)(const char *name, void *ctx), void *ctx)
 {
-	static char cur[AZC_RC_MAX + 8192], out[AZC_RC_MAX + 16384];
+	static char out[AZC_RC_MAX + 16384];
+	char *cur = d->rc;
 	struct sockaddr_in at = {
 		.sin_family = AF_INET,
 		.sin_port = htons(AZC_FWD_PORT),
 	};
 	struct sockaddr_storage up[AZC_RC_MAXNS];
 	char link[PATH_MAX], owner[256], err[320], zones[AZC_DNS_NAME_MAX + 64];
+	char owner_esc[4 * sizeof(owner)];	/* as printed */
 	size_t len;
 	long pid;
 	int ret, n, i;
 
-	ret = rc_read(cur, sizeof(cur), &len, link, sizeof(link));
+	ret = azc_sdns_rc_read(cur, RC_BUF, &len, link, sizeof(link));
 	if (ret) {
 		sdns_msg(d, "%s: %s: left alone", AZC_RC_PATH, strerror(-ret));
 		return ret;
 	}
 	if (azc_rc_owner(cur, len, &pid, owner, sizeof(owner))) {
+		azc_escape(owner, strlen(owner), owner_esc, sizeof(owner_esc));
 		if (strcmp(owner, d->endpoint) && live(owner, ctx)) {
 			sdns_msg(d, "%s is the split DNS of endpoint %s's session: left to it",
-				 AZC_RC_PATH, owner);
+				 AZC_RC_PATH, owner_esc);
 			return -EBUSY;
 		}
 		/* Left by a session that died: given back first. */
-		if (rc_restore(owner, err, sizeof(err)) < 0) {
+		if (rc_restore(cur, owner, err, sizeof(err)) < 0) {
 			sdns_msg(d, "%s", err);
 			return -EIO;
 		}
 		fprintf(stderr, "%s: dns: %s put back as it was before endpoint %s's session, which ended without doing so\n",
-			ctl_prog, AZC_RC_PATH, owner);
-		ret = rc_read(cur, sizeof(cur), &len, link, sizeof(link));
+			ctl_prog, AZC_RC_PATH, owner_esc);
+		ret = azc_sdns_rc_read(cur, RC_BUF, &len, link, sizeof(link));
 		if (ret)
 			return ret;
 	}
@@ -220,14 +226,13 @@ static int rc_take(struct azc_sdns *d,
 }
 
 /* Whether glibc asks resolved: resolv.conf names its stub first. */
-static bool via_resolved(void)
+static bool via_resolved(struct azc_sdns *d)
 {
-	static char cur[AZC_RC_MAX + 8192];
 	struct sockaddr_storage ss[1];
-	char link[PATH_MAX], a[INET_ADDRSTRLEN];
+	char link[PATH_MAX], a[INET_ADDRSTRLEN], *cur = d->rc;
 	size_t len;
 
-	if (rc_read(cur, sizeof(cur), &len, link, sizeof(link)) ||
+	if (azc_sdns_rc_read(cur, RC_BUF, &len, link, sizeof(link)) ||
 	    azc_rc_servers(cur, len, ss, 1) != 1 || ss[0].ss_family != AF_INET)
 		return false;
 	inet_ntop(AF_INET, &((struct sockaddr_in *)ss)->sin_addr, a, sizeof(a));
@@ -353,8 +358,13 @@ void azc_sdns_start(struct azc_sdns *d, enum azc_dns_mode want,
 	snprintf(d->endpoint, sizeof(d->endpoint), "%s", name);
 	snprintf(d->zone, sizeof(d->zone), "%s", zone ? zone : AZC_REG_ZONE);
 	d->mode = AZC_DNS_OFF;
+	d->rc = malloc(RC_BUF);
+	if (!d->rc) {
+		sdns_msg(d, "out of memory");
+		return;
+	}
 	/* This endpoint's last session died with resolv.conf taken. */
-	ret = rc_restore(d->endpoint, err, sizeof(err));
+	ret = rc_restore(d->rc, d->endpoint, err, sizeof(err));
 	if (ret < 0)
 		sdns_msg(d, "%s", err);
 	else if (ret)
@@ -365,7 +375,7 @@ void azc_sdns_start(struct azc_sdns *d, enum azc_dns_mode want,
 	if (want == AZC_DNS_AUTO || want == AZC_DNS_RESOLVED) {
 		d->rd = azc_resolved_open(err, sizeof(err));
 		if (d->rd && azc_resolved_running(d->rd) &&
-		    (want == AZC_DNS_RESOLVED || via_resolved())) {
+		    (want == AZC_DNS_RESOLVED || via_resolved(d))) {
 			d->mode = AZC_DNS_RESOLVED;
 		} else {
 			if (want == AZC_DNS_RESOLVED) {
@@ -484,7 +494,7 @@ void azc_sdns_stop(struct azc_sdns *d)
 	if (d->fwd) {
 		azc_fwd_free(d->fwd);
 		d->fwd = NULL;
-		if (rc_restore(d->endpoint, err, sizeof(err)) < 0)
+		if (rc_restore(d->rc, d->endpoint, err, sizeof(err)) < 0)
 			fprintf(stderr, "%s: dns: %s\n", ctl_prog, err);
 		else
 			fprintf(stderr, "%s: dns: %s put back\n", ctl_prog,
@@ -494,16 +504,21 @@ void azc_sdns_stop(struct azc_sdns *d)
 		close(d->kick);
 	d->kick = -1;
 	d->mode = AZC_DNS_OFF;
+	free(d->rc);
+	d->rc = NULL;
 }
 
 void azc_sdns_undo_stale(const char *name, const char *dev)
 {
 	struct azc_resolved *r;
-	char err[320];
+	char err[320], *cur = malloc(RC_BUF);
 	unsigned int ifindex = dev ? if_nametoindex(dev) : 0;
 
-	if (rc_restore(name, err, sizeof(err)) < 0)
+	if (!cur)
+		fprintf(stderr, "%s: dns: out of memory\n", ctl_prog);
+	else if (rc_restore(cur, name, err, sizeof(err)) < 0)
 		fprintf(stderr, "%s: dns: %s\n", ctl_prog, err);
+	free(cur);
 	if (!ifindex)
 		return;
 	r = azc_resolved_open(err, sizeof(err));

@@ -46,6 +46,7 @@ struct azc_sdns {
 	int kick;			/* eventfd: the thread has news */
 	struct azc_fwd *fwd;		/* the thread's, once it runs */
 	struct azc_resolved *rd;	/* likewise */
+	char *rc;			/* resolv.conf as read; start to stop */
 	pthread_mutex_t mu;
 	/* Under mu */
 	bool stop, changed, have_ns, applied;
@@ -81,5 +82,14 @@ void azc_sdns_stop(struct azc_sdns *d);
  * reverted. Messages to stderr.
  */
 void azc_sdns_undo_stale(const char *name, const char *dev);
+
+/*
+ * resolv.conf (AZC_RC_PATH) in @buf, *@len bytes (what was read, also on
+ * an error), and whether it is a symbolic link: its target in @link, else
+ * "". 0 (also when there is none: *@len 0), -EFBIG when it fills @size,
+ * or -errno.
+ */
+int azc_sdns_rc_read(char *buf, size_t size, size_t *len, char *link,
+		     size_t linksize);
 
 #endif /* AZC_SPLITDNS_H */
