@@ -175,7 +175,9 @@ static int rc_take(struct azc_sdns *d,
 	}
 	if (azc_rc_owner(cur, len, &pid, owner, sizeof(owner))) {
 		azc_escape(owner, strlen(owner), owner_esc, sizeof(owner_esc));
-		if (strcmp(owner, d->endpoint) && live(owner, ctx)) {
+		/* a name no session could have: nobody's, so not alive */
+		if (strcmp(owner, d->endpoint) && ctl_name_ok(owner) &&
+		    live(owner, ctx)) {
 			sdns_msg(d, "%s is the split DNS of endpoint %s's session: left to it",
 				 AZC_RC_PATH, owner_esc);
 			return -EBUSY;
