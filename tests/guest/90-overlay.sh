@@ -6,7 +6,7 @@
 # "internet" (a bridge in a namespace of its own); the endpoints' egress
 # is firewalled with nftables to TCP 443. The endpoints get their overlay
 # addresses from the relay's router advertisements, ping each other
-# (small and MTU-sized packets), run iperf3 both ways; a capture on the
+# (small and MTU-sized packets, with ESP between them), run iperf3 both ways; a capture on the
 # internet shows nothing but TCP port 443; a spoofed source is dropped at
 # the relay; the relay is killed and restarted and the endpoints come
 # back by themselves.
@@ -130,8 +130,16 @@ check_out "the overlay /64 is routed on azc0" 'dev azc0' \
 check "endpoint 1 -> endpoint 2" ip netns exec "$e1" ping -6 -c 3 -i 0.2 -W 5 "$a2"
 check "endpoint 2 -> endpoint 1" ip netns exec "$e2" ping -6 -c 3 -i 0.2 -W 5 "$a1"
 mtu=$(ip netns exec "$e1" cat /sys/class/net/azc0/mtu)
-check "MTU-sized pings ($mtu) pass unfragmented" \
+# Between endpoints every packet is ESP (37 bytes more at most): the
+# device answers a packet too big for that with Packet Too Big (1466 for
+# an MRU of 1500), so the sender's stack fragments before ESP, never after.
+check_out "a $mtu-byte ping with DF set gets Packet Too Big for ESP's room" \
+	'(Packet too big: mtu=1466|mtu: 1466)' \
 	ip netns exec "$e1" ping -6 -c 2 -i 0.2 -W 5 -s $((mtu - 48)) -M do "$a2"
+check "pings of the path MTU (1466) pass unfragmented" \
+	ip netns exec "$e1" ping -6 -c 2 -i 0.2 -W 5 -s $((1466 - 48)) -M do "$a2"
+check "MTU-sized pings ($mtu) pass, fragmented by the sender" \
+	ip netns exec "$e1" ping -6 -c 2 -i 0.2 -W 5 -s $((mtu - 48)) "$a2"
 
 ip netns exec "$e2" iperf3 -s -D -1 -B "$a2" >/dev/null 2>&1
 sleep 1

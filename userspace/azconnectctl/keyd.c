@@ -73,8 +73,8 @@ struct kpeer {
 	int64_t last_init;	/* when its last message 1 was read */
 	struct sa_rec in[2], out[2];
 	unsigned int n_in, n_out;
-	/* Liveness: packets over its SAs at the last look */
-	uint64_t in_seen, out_seen;
+	/* Liveness: packets over its SAs at the last look, and which SAs */
+	uint64_t in_seen, out_seen, spis_seen;
 	int64_t quiet_since;	/* sent since, nothing received; 0: no */
 };
 
@@ -783,7 +783,7 @@ static void look(struct azc_keyd_rt *rt)
 		goto out;
 	for (i = 0; i < rt->n_peers; i++) {
 		struct kpeer *p = &rt->peers[i];
-		uint64_t pk[2] = { 0, 0 }, in_sum = 0, out_sum = 0;
+		uint64_t pk[2] = { 0, 0 }, in_sum = 0, out_sum = 0, spis = 0;
 		bool found[2] = { false, false };
 		unsigned int nw;
 
@@ -811,10 +811,14 @@ static void look(struct azc_keyd_rt *rt)
 			else
 				out_sum += l.sas[j].packets;
 		}
-		for (k = 0; k < p->n_in; k++)
+		for (k = 0; k < p->n_in; k++) {
 			in_sum += pk[k];
-		/* liveness: sums only grow while the same SAs stay */
-		if (in_sum != p->in_seen || !p->n_out) {
+			spis = spis * 31 + p->in[k].spi;
+		}
+		for (k = 0; k < p->n_out; k++)
+			spis = spis * 31 + p->out[k].spi;
+		/* liveness: sums compare only while the same SAs stay */
+		if (in_sum != p->in_seen || !p->n_out || spis != p->spis_seen) {
 			p->quiet_since = 0;
 		} else if (out_sum != p->out_seen && !p->quiet_since) {
 			p->quiet_since = now;
@@ -826,6 +830,7 @@ static void look(struct azc_keyd_rt *rt)
 		}
 		p->in_seen = in_sum;
 		p->out_seen = out_sum;
+		p->spis_seen = spis;
 		if (p->n_in < 2)
 			continue;
 		nw = p->in[1].at >= p->in[0].at ? 1 : 0;
