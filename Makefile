@@ -108,7 +108,8 @@ UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(UNIT_SRC))
 GUEST_TOOLS := $(BUILD)/bin/azc-nltest $(BUILD)/bin/azc-tlsprobe \
 	       $(BUILD)/bin/azc-linkprobe $(BUILD)/bin/azc-sstpclient \
 	       $(BUILD)/bin/azc-nlfuzz $(BUILD)/bin/azc-race \
-	       $(BUILD)/bin/azc-noise $(BUILD)/bin/azc-sa
+	       $(BUILD)/bin/azc-noise $(BUILD)/bin/azc-sa \
+	       $(BUILD)/bin/azc-keyx-xfrm
 # $(call objs,FLAVOUR,SOURCES)
 objs = $(patsubst %.c,$(BUILD)/$(1)/%.o,$(2))
 
