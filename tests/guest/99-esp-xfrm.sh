@@ -3,14 +3,16 @@
 # timeout: 1200
 # ESP interoperability with the kernel's own IPsec (issue 11): azconnect's
 # ESP against Linux XFRM, keyed by the endpoints' Noise IK exchange.
-# azconnect-relayd and two endpoints over an IPv4-only "internet":
+# azconnect-relayd and three endpoints over an IPv4-only "internet":
 # - ep1: "azconnectctl up" with its defaults (esp required): azconnect.ko
 #   encrypts and decrypts, azconnectctl keys;
 # - ep2: "azconnectctl up --esp off" (its key published by its session),
 #   its device in "esp xfrm" (azconnect.ko leaves ESP to the stack), and
 #   azc-keyx-xfrm answering the exchange and loading the SAs into XFRM
 #   (transport mode, rfc4106(gcm(aes)), ESN) with ESP policies between the
-#   two overlay addresses.
+#   two overlay addresses;
+# - ep3: back with another key than the one the relay pinned and
+#   publishes: azc-keyx-xfrm refuses its exchange, as azconnectctl would.
 # ping6 both ways (ep1's first packet starts the exchange), a TCP stream
 # each way; the SPIs match crosswise; both XFRM states carry packets without
 # errors; ep1 sees no bad ICV nor replay; a capture on the relay's device
@@ -34,6 +36,7 @@ inet=$(ns_new inet)
 r=$(ns_new relay)
 e1=$(ns_new ep1)
 e2=$(ns_new ep2)
+e3=$(ns_new ep3)
 relayd=
 kx=
 cleanup99x() {
@@ -51,12 +54,13 @@ inet_new "$inet"
 check "relay on the internet" inet_attach "$r" wan 198.51.100.1 p-relay
 check "endpoint 1 on the internet" inet_attach "$e1" wan 198.51.100.11 p-ep1
 check "endpoint 2 on the internet" inet_attach "$e2" wan 198.51.100.12 p-ep2
+check "endpoint 3 on the internet" inet_attach "$e3" wan 198.51.100.13 p-ep3
 
-for n in ep1 ep2; do
+for n in ep1 ep2 ep3; do
 	azconnect-relayd --gen-token >"$dir/$n.token"
 done
 {
-	for n in ep1 ep2; do
+	for n in ep1 ep2 ep3; do
 		echo "[endpoint $n]"
 		echo "token = \"$(cat "$dir/$n.token")\""
 	done
@@ -118,6 +122,10 @@ icmp6() {	# icmp6 NS NAME: a counter of /proc/net/snmp6
 ping6() {	# ping6 NS ADDR [ARGS...]
 	ip netns exec "$1" ping -6 -c 3 -i 0.3 -W 5 "${@:3}" "$2"
 }
+keyfp() {	# keyfp B64: the key's fingerprint, as the tools write it
+	python3 -c 'import base64, hashlib, sys
+print("SHA256:" + base64.b64encode(hashlib.sha256(base64.b64decode(sys.argv[1])).digest()).decode().rstrip("="))' "$1"
+}
 ere() {		# ere TEXT: TEXT as an extended regular expression
 	printf '%s' "$1" | sed 's/[][\\.*+?^$(){}|/]/\\&/g'
 }
@@ -125,7 +133,7 @@ keyed_more() {	# keyed_more N: azc-keyx-xfrm keyed more than N times
 	[ "$(grep -c '^keyed ' "$dir/kx.log")" -gt "$1" ]
 }
 published() {	# published NAME: its key registration settled
-	grep -Eq 'name service: key: (published|refused)' "$dir/$1.err"
+	grep -Eq 'name service: key: (published|.*refused)' "$dir/$1.err"
 }
 
 check "endpoint 1 up (esp required)" up "$e1" ep1
@@ -306,6 +314,25 @@ check_out "... and ep1's new receive SPI" \
 check_eq "... and one state each way with ep1, the old ones deleted" "1 1" \
 	echo "$(ip -n "$e2" xfrm state list src "$a1" dst "$a2" | grep -c '^src ')" \
 	"$(ip -n "$e2" xfrm state list src "$a2" dst "$a1" | grep -c '^src ')"
+
+# --- an initiator whose key is not the published one ------------------------
+
+check "endpoint 3 up" up "$e3" ep3
+check "... its key is published (and pinned)" wait_until 60 grep -q 'name service: key: published' "$dir/ep3.err"
+fp3old=$(keyfp "$(st "$e3" ep3 public_key)")
+check "ep3 down" down "$e3" ep3
+azc-noise genkey "$dir/keys/ep3-new.key" >/dev/null
+check "ep3 up with a new key" up "$e3" ep3 --key-file "$dir/keys/ep3-new.key"
+check "... which the relay's pin refuses" \
+	wait_until 60 grep -q 'name service: key: .*refused' "$dir/ep3.err"
+a3=$(overlay_addr "$e3")
+fp3=$(keyfp "$(st "$e3" ep3 public_key)")
+check_fail "ping6 ep3 -> ep2 fails" ping6 "$e3" "$a2" -c 2
+check "azc-keyx-xfrm refused ep3's exchange: its key is not the published one" \
+	wait_until 20 grep -qF "refused $a3's handshake: it holds key $fp3, the name service has $fp3old" \
+	"$dir/kx.log"
+check_eq "... and loaded nothing for it" "" ip -n "$e2" xfrm state list src "$a3"
+check "ep3 down" down "$e3" ep3
 
 # --- the end -----------------------------------------------------------------------
 
