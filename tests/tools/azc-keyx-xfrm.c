@@ -138,13 +138,23 @@ static int run_ip(const char *script, const char *secret)
 	ssize_t n;
 	pid_t pid;
 
-	if (pipe2(in, O_CLOEXEC) || pipe2(err, O_CLOEXEC)) {
+	if (pipe2(in, O_CLOEXEC)) {
 		say("error pipe: %s", strerror(errno));
+		return -1;
+	}
+	if (pipe2(err, O_CLOEXEC)) {
+		say("error pipe: %s", strerror(errno));
+		close(in[0]);
+		close(in[1]);
 		return -1;
 	}
 	pid = fork();
 	if (pid < 0) {
 		say("error fork: %s", strerror(errno));
+		close(in[0]);
+		close(in[1]);
+		close(err[0]);
+		close(err[1]);
 		return -1;
 	}
 	if (!pid) {
@@ -280,16 +290,25 @@ static void peer_flush(struct peer *p)
 	p->policies = false;
 }
 
-static struct peer *peer_get(const struct in6_addr *a,
-			     const struct in6_addr *self)
+static struct peer *peer_find(const struct in6_addr *a,
+			      const struct in6_addr *self)
 {
-	struct peer *p;
 	unsigned int i;
 
 	for (i = 0; i < npeers; i++)
 		if (IN6_ARE_ADDR_EQUAL(&peers[i].addr, a) &&
 		    IN6_ARE_ADDR_EQUAL(&peers[i].self, self))
 			return &peers[i];
+	return NULL;
+}
+
+static struct peer *peer_get(const struct in6_addr *a,
+			     const struct in6_addr *self)
+{
+	struct peer *p = peer_find(a, self);
+
+	if (p)
+		return p;
 	if (npeers == PEERS_MAX)
 		return NULL;
 	p = &peers[npeers++];
@@ -404,7 +423,7 @@ static int on_confirm(const struct sockaddr_in6 *from,
 		      const struct in6_addr *self, const struct azc_keyx_hdr *h,
 		      const uint8_t *m, size_t len)
 {
-	struct peer *p = peer_get(&from->sin6_addr, self);
+	struct peer *p = peer_find(&from->sin6_addr, self);
 	struct azc_keyx *x;
 	uint32_t old_in, old_out;
 
