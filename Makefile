@@ -109,7 +109,7 @@ GUEST_TOOLS := $(BUILD)/bin/azc-nltest $(BUILD)/bin/azc-tlsprobe \
 	       $(BUILD)/bin/azc-linkprobe $(BUILD)/bin/azc-sstpclient \
 	       $(BUILD)/bin/azc-nlfuzz $(BUILD)/bin/azc-race \
 	       $(BUILD)/bin/azc-noise $(BUILD)/bin/azc-sa \
-	       $(BUILD)/bin/azc-espinject
+	       $(BUILD)/bin/azc-espinject $(BUILD)/bin/azc-keyx-xfrm
 # $(call objs,FLAVOUR,SOURCES)
 objs = $(patsubst %.c,$(BUILD)/$(1)/%.o,$(2))
 

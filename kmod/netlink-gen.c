@@ -32,7 +32,7 @@ const struct nla_policy azconnect_dev_nl_policy[AZCONNECT_A_DEV_ESP + 1] = {
 	[AZCONNECT_A_DEV_TX_BYTES] = { .type = NLA_U64, },
 	[AZCONNECT_A_DEV_TX_ERRORS] = { .type = NLA_U64, },
 	[AZCONNECT_A_DEV_TX_DROPPED] = { .type = NLA_U64, },
-	[AZCONNECT_A_DEV_ESP] = NLA_POLICY_MAX(NLA_U32, 1),
+	[AZCONNECT_A_DEV_ESP] = NLA_POLICY_MAX(NLA_U32, 2),
 };
 
 const struct nla_policy azconnect_link_nl_policy[AZCONNECT_A_LINK_TX_ESP_SEQ_EXHAUSTED + 1] = {

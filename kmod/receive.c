@@ -229,17 +229,21 @@ out:
  * On an endpoint: ESP from another endpoint is decrypted; clear text
  * from another endpoint passes unless the device requires ESP (the key
  * exchange's packets always pass); anything with the relay itself is
- * clear text and passes. AZC_DROP_NUM, or why to drop.
+ * clear text and passes. A device in esp xfrm passes everything: ESP is
+ * for the kernel's IPsec, whose policies judge clear text. AZC_DROP_NUM,
+ * or why to drop.
  */
 static enum azc_drop azc_rx_esp(struct azc_link *link, struct sk_buff *skb)
 {
+	enum azconnect_esp_mode mode = READ_ONCE(link->azc->esp);
 	const struct ipv6hdr *ip6 = ipv6_hdr(skb);
 
-	if (!azc_esp_is_peer(link, &ip6->saddr))
+	if (mode == AZCONNECT_ESP_MODE_XFRM ||
+	    !azc_esp_is_peer(link, &ip6->saddr))
 		return AZC_DROP_NUM;
 	if (ip6->nexthdr == IPPROTO_ESP)
 		return azc_rx_esp_decrypt(link, skb);
-	if (READ_ONCE(link->azc->esp) == AZCONNECT_ESP_MODE_REQUIRED &&
+	if (mode == AZCONNECT_ESP_MODE_REQUIRED &&
 	    !azc_esp_is_handshake(skb))
 		return AZC_DROP_RX_ESP_REQUIRED;
 	return AZC_DROP_NUM;

@@ -87,8 +87,10 @@ static void azc_xmit_link(struct azc_link *link, struct sk_buff *skb)
  * An endpoint's packet to another endpoint (esp.h says which): ESP with
  * the peer's transmit SA; without one, clear text unless the device
  * requires ESP, which holds it and asks for an SA; the key exchange's
- * packets always in clear. Returns the packet to queue on @link, or NULL
- * when it was held or dropped. The caller holds rcu_read_lock().
+ * packets always in clear. A device in esp xfrm sends every packet as the
+ * stack made it (the kernel's IPsec has done its own ESP). Returns the
+ * packet to queue on @link, or NULL when it was held or dropped. The
+ * caller holds rcu_read_lock().
  *
  * The MTU: an inner packet whose ESP packet would not fit the link's MRU
  * gets an ICMPv6 Packet Too Big with the size that fits
@@ -99,6 +101,7 @@ static struct sk_buff *azc_xmit_esp(struct azc_link *link,
 				    struct sk_buff *skb)
 {
 	struct azc_device *azc = link->azc;
+	enum azconnect_esp_mode mode = READ_ONCE(azc->esp);
 	const struct ipv6hdr *ip6 = ipv6_hdr(skb);
 	unsigned int max, len = skb->len;
 	struct sk_buff *esp;
@@ -106,11 +109,12 @@ static struct sk_buff *azc_xmit_esp(struct azc_link *link,
 	u64 seq;
 	int ret;
 
-	if (!azc_esp_is_peer(link, &ip6->daddr) || azc_esp_is_handshake(skb))
+	if (mode == AZCONNECT_ESP_MODE_XFRM ||
+	    !azc_esp_is_peer(link, &ip6->daddr) || azc_esp_is_handshake(skb))
 		return skb;
 	sa = azc_sa_lookup_out(azc, &ip6->daddr);
 	if (!sa) {
-		if (READ_ONCE(azc->esp) != AZCONNECT_ESP_MODE_REQUIRED)
+		if (mode != AZCONNECT_ESP_MODE_REQUIRED)
 			return skb;
 		azc_sa_hold(azc, skb, &ip6->daddr);
 		return NULL;

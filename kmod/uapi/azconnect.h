@@ -128,10 +128,17 @@ enum azconnect_ctrl_kind {
  *   SA waits (a few packets per peer, for 3 seconds) and the owner is asked
  *   for an SA (sa-acquire-ntf); clear text from another endpoint is dropped
  *   and counted (rx-esp-required).
+ * @AZCONNECT_ESP_MODE_XFRM: The device neither encrypts nor decrypts between
+ *   endpoints: ESP packets from other endpoints pass up to the stack for the
+ *   kernel's own IPsec (XFRM), and packets to them leave as the stack made
+ *   them, ESP or clear text; the device's own SAs are unused (no
+ *   sa-acquire-ntf). For interoperating with, or testing against, another ESP
+ *   implementation on the same host.
  */
 enum azconnect_esp_mode {
 	AZCONNECT_ESP_MODE_OFF,
 	AZCONNECT_ESP_MODE_REQUIRED,
+	AZCONNECT_ESP_MODE_XFRM,
 };
 
 /**

@@ -10,7 +10,7 @@
  *   azc-sa del DEV in|out SPI
  *   azc-sa get DEV in|out SPI [--raw]
  *   azc-sa dump DEV [--raw]
- *   azc-sa esp DEV off|required
+ *   azc-sa esp DEV off|required|xfrm
  *   azc-sa listen [SECONDS [COUNT]]
  *
  * get and dump print one line per SA, "dir=out spi=4096 peer=fd.. ...";
@@ -243,17 +243,25 @@ static int do_esp(struct azc_nl *nl, int argc, char **argv)
 {
 	struct nlattr *nest;
 	struct nl_msg *msg;
+	uint32_t mode;
 	int ret;
 
-	if (argc < 4 || (strcmp(argv[3], "off") && strcmp(argv[3], "required")))
+	if (argc < 4)
+		return 2;
+	if (!strcmp(argv[3], "off"))
+		mode = AZCONNECT_ESP_MODE_OFF;
+	else if (!strcmp(argv[3], "required"))
+		mode = AZCONNECT_ESP_MODE_REQUIRED;
+	else if (!strcmp(argv[3], "xfrm"))
+		mode = AZCONNECT_ESP_MODE_XFRM;
+	else
 		return 2;
 	msg = azc_nl_msg(nl, AZCONNECT_CMD_DEV_SET, 0);
 	if (!msg)
 		return 2;
 	nla_put_u32(msg, AZCONNECT_A_IFINDEX, (uint32_t)ifindex_of(argv[2]));
 	nest = nla_nest_start(msg, AZCONNECT_A_DEV);
-	nla_put_u32(msg, AZCONNECT_A_DEV_ESP, strcmp(argv[3], "off") ?
-		    AZCONNECT_ESP_MODE_REQUIRED : AZCONNECT_ESP_MODE_OFF);
+	nla_put_u32(msg, AZCONNECT_A_DEV_ESP, mode);
 	nla_nest_end(msg, nest);
 	ret = azc_nl_request(nl, msg, NULL, NULL);
 	if (ret)
@@ -342,7 +350,7 @@ int main(int argc, char **argv)
 		return ret;
 usage:
 	fprintf(stderr, "usage: azc-sa add DEV in|out SPI PEER 128|256 KEYHEX [LIMIT N]... |\n"
-		"       del|get DEV in|out SPI | dump DEV [--raw] | esp DEV off|required |\n"
+		"       del|get DEV in|out SPI | dump DEV [--raw] | esp DEV off|required|xfrm |\n"
 		"       listen [SECONDS [COUNT]]\n");
 	return 2;
 }
