@@ -13,7 +13,9 @@
 # - an endpoint killed with -9 whose old connection never closes (no FIN
 #   reaches the relay) is back and pinging within 10 s (replaced);
 # - the relay device deleted, then the module unloaded, under a running
-#   relay and endpoints: each says why, and all recover by themselves.
+#   relay and endpoints: each says why, and all recover by themselves;
+#   a session whose TLS handshake ends while the device is gone ends
+#   once negotiated, saying why, and the endpoint comes back.
 . "$(dirname "$0")/lib.sh"
 # Configs hold tokens: private, or the daemons refuse them.
 umask 077
@@ -298,6 +300,53 @@ check "device deleted: the relay says so" \
 	wait_for "$dir/relayd.log" 'device azc-relay is gone \(it was deleted\)' 10
 check "... makes it again" \
 	wait_for "$dir/relayd.log" 'kernel data path back on azc-relay' 10
+if ! check "... and the endpoints are back" wait_for 60 both_ping; then
+	show_logs
+fi
+
+# A session whose TLS handshake ends while the device is gone: ep2's
+# ClientHello is held (nftables drops its TLS records to the relay) while
+# the relay disconnects it, so ep2 reconnects and the relay accepts the
+# TCP connection. Then the device goes, and a dummy device takes its name
+# so that the relay cannot make it again. With the ClientHello let
+# through, that session is negotiated with no kernel data path: it must
+# end, saying why, and not stay connected carrying nothing.
+nlog() { tr -d '\000' <"$dir/relayd.log" | grep -Ec -- "$1"; }
+re_acc='198\.51\.100\.12:[0-9]+\] accepted'
+re_tls='198\.51\.100\.12:[0-9]+\] TLS handshake done'
+re_gone='device azc-relay is gone \(it was deleted\)'
+re_back='kernel data path back on azc-relay'
+re_stuck='device azc-relay: '
+n_acc=$(nlog "$re_acc")
+n_tls=$(nlog "$re_tls")
+n_gone=$(nlog "$re_gone")
+n_back=$(nlog "$re_back")
+n_stuck=$(nlog "$re_stuck")
+ip netns exec "$e2" nft -f - <<EOF
+table ip hold {
+	chain out {
+		type filter hook output priority 0; policy accept;
+		ip daddr 198.51.100.1 tcp dport 443 ip length > 100 drop
+	}
+}
+EOF
+ip netns exec "$r" azconnectctl relay disconnect ep2 --control "$ctl" >/dev/null
+check "ep2, its ClientHello held, reconnects: the relay accepts the connection" \
+	wait_for "$dir/relayd.log" "$re_acc" 20 $((n_acc + 1))
+ip -n "$r" link del azc-relay
+ip -n "$r" link add azc-relay type dummy
+check "the device goes before ep2's TLS handshake ends" \
+	wait_for "$dir/relayd.log" "$re_gone" 10 $((n_gone + 1))
+check "... and a dummy device in its place: the relay cannot make it again" \
+	wait_for "$dir/relayd.log" "$re_stuck" 10 $((n_stuck + 1))
+ip netns exec "$e2" nft delete table ip hold
+check "ep2's TLS handshake ends while the device is gone" \
+	wait_for "$dir/relayd.log" "$re_tls" 20 $((n_tls + 1))
+check "... and that session ends, saying why" \
+	wait_for "$dir/relayd.log" "the relay's device is gone .*no kernel data path until it is back" 30
+ip -n "$r" link del azc-relay
+check "the dummy deleted, the relay makes its device again" \
+	wait_for "$dir/relayd.log" "$re_back" 10 $((n_back + 1))
 if ! check "... and the endpoints are back" wait_for 60 both_ping; then
 	show_logs
 fi

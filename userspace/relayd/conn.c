@@ -40,7 +40,8 @@ struct conn {
 	bool authenticated;
 	bool connected_logged;
 	bool handoff;	/* to the kernel once connected */
-	bool no_ktls;	/* the kernel would take it, kTLS is off */
+	/* Why the kernel cannot take it once connected, or NULL */
+	const char *no_path;
 	uint64_t data_frames;
 	/* unconsumed input, pending output chunk */
 	uint8_t in[CONN_BUF];
@@ -193,7 +194,15 @@ static int conn_start_sess(struct conn *c, int64_t now)
 		conn_log(c, "TLS handshake done: %s", s);
 		c->handoff = c->r->k.on && info.ktls_send && info.ktls_recv;
 	}
-	c->no_ktls = c->r->k.on && !c->handoff;
+	/*
+	 * A session negotiated with no kernel data path would carry nothing:
+	 * it ends once connected, with the reason, and the endpoint comes
+	 * back. Only a relay that never had the module keeps such sessions.
+	 */
+	if (c->r->k.lost)
+		c->no_path = "the relay's device is gone (deleted, or the module unloaded): no kernel data path until it is back";
+	else if (c->r->k.on && !c->handoff)
+		c->no_path = "kernel TLS is not active both ways (is the tls module loaded?): no kernel data path";
 	sc.handoff = c->handoff;
 	sc.cert_der = azc_tls_server_cert_der(c->tls, &sc.cert_der_len);
 	memcpy(sc.iid, c->r->iids.relay_iid, AZC_IID_LEN);
@@ -357,10 +366,9 @@ static bool conn_to_kernel(struct relayd *r, struct conn *c, int64_t now)
 {
 	if (azc_sess_state(c->sess) != AZC_SESS_CONNECTED || c->out_len)
 		return false;
-	if (c->no_ktls) {
-		c->no_ktls = false;
-		azc_sess_close(c->sess, "kernel TLS is not active both ways (is the tls module loaded?): no kernel data path",
-			       now);
+	if (c->no_path) {
+		azc_sess_close(c->sess, c->no_path, now);
+		c->no_path = NULL;
 		if (conn_pump(c, now))
 			return false;
 		conn_end(c);
