@@ -38,6 +38,7 @@
 
 #include "uapi/azconnect.h"
 #include "base/util.h"
+#include "kernel/dev.h"
 #include "kernel/nl.h"
 #include "kernel/sa.h"
 
@@ -241,8 +242,6 @@ static int do_dump(struct azc_nl *nl, int argc, char **argv)
 
 static int do_esp(struct azc_nl *nl, int argc, char **argv)
 {
-	struct nlattr *nest;
-	struct nl_msg *msg;
 	uint32_t mode;
 	int ret;
 
@@ -256,14 +255,8 @@ static int do_esp(struct azc_nl *nl, int argc, char **argv)
 		mode = AZCONNECT_ESP_MODE_XFRM;
 	else
 		return 2;
-	msg = azc_nl_msg(nl, AZCONNECT_CMD_DEV_SET, 0);
-	if (!msg)
-		return 2;
-	nla_put_u32(msg, AZCONNECT_A_IFINDEX, (uint32_t)ifindex_of(argv[2]));
-	nest = nla_nest_start(msg, AZCONNECT_A_DEV);
-	nla_put_u32(msg, AZCONNECT_A_DEV_ESP, mode);
-	nla_nest_end(msg, nest);
-	ret = azc_nl_request(nl, msg, NULL, NULL);
+	ret = azc_dev_set_u32(nl, (uint32_t)ifindex_of(argv[2]), NULL,
+			      AZCONNECT_A_DEV_ESP, mode);
 	if (ret)
 		return fail(nl, ret);
 	printf("ok\n");

@@ -11,6 +11,7 @@
 #include <ifaddrs.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,13 +33,19 @@
 #include "kernel/sa.h"
 #include "ctl.h"
 
+static bool dev_name_ok(const char *name)
+{
+	if (*name && strlen(name) < IF_NAMESIZE)
+		return true;
+	fprintf(stderr, "%s: invalid device name '%s' (1 to %d characters)\n",
+		ctl_prog, name, IF_NAMESIZE - 1);
+	return false;
+}
+
 static int put_dev_name(struct nl_msg *msg, int attr, const char *name)
 {
-	if (!*name || strlen(name) >= IF_NAMESIZE) {
-		fprintf(stderr, "%s: invalid device name '%s' (1 to %d characters)\n",
-			ctl_prog, name, IF_NAMESIZE - 1);
+	if (!dev_name_ok(name))
 		return -EINVAL;
-	}
 	return nla_put_string(msg, attr, name) ? -ENOMEM : 0;
 }
 
@@ -227,8 +234,6 @@ int cmd_del(int argc, char **argv)
 
 int cmd_set(int argc, char **argv)
 {
-	struct nlattr *nest;
-	struct nl_msg *msg;
 	struct azc_nl nl;
 	int mode, ret;
 
@@ -239,28 +244,15 @@ int cmd_set(int argc, char **argv)
 	mode = parse_mode(argv[2]);
 	if (mode < 0)
 		return 2;
+	if (!dev_name_ok(argv[0]))
+		return 1;
 
 	if (ctl_open_family(&nl))
 		return 1;
-	msg = azc_nl_msg(&nl, AZCONNECT_CMD_DEV_SET, 0);
-	if (!msg) {
-		ret = -ENOMEM;
-		goto out;
-	}
-	ret = put_dev_name(msg, AZCONNECT_A_IFNAME, argv[0]);
-	nest = nla_nest_start(msg, AZCONNECT_A_DEV);
-	if (ret || !nest ||
-	    nla_put_u32(msg, AZCONNECT_A_DEV_MODE, (uint32_t)mode)) {
-		nlmsg_free(msg);
-		ret = ret ?: -ENOMEM;
-		goto out;
-	}
-	nla_nest_end(msg, nest);
-
-	ret = azc_nl_request(&nl, msg, NULL, NULL);
+	ret = azc_dev_set_u32(&nl, 0, argv[0], AZCONNECT_A_DEV_MODE,
+			      (uint32_t)mode);
 	if (ret)
 		ctl_report(argv[0], ret, &nl);
-out:
 	azc_nl_close(&nl);
 	return ret ? 1 : 0;
 }

@@ -23,6 +23,7 @@
 
 #include "uapi/azconnect.h"
 #include "base/util.h"
+#include "kernel/dev.h"
 #include "kernel/nl.h"
 #include "kernel/sa.h"
 #include "noise/keyrec.h"
@@ -861,27 +862,6 @@ static void flush_all(struct azc_keyd_rt *rt)
 	azc_sa_list_free(&l);
 }
 
-static int set_esp(struct azc_nl *nl, uint32_t ifindex, uint32_t mode)
-{
-	struct nlattr *nest;
-	struct nl_msg *msg;
-
-	msg = azc_nl_msg(nl, AZCONNECT_CMD_DEV_SET, 0);
-	if (!msg)
-		return -ENOMEM;
-	if (nla_put_u32(msg, AZCONNECT_A_IFINDEX, ifindex))
-		goto err;
-	nest = nla_nest_start(msg, AZCONNECT_A_DEV);
-	if (!nest ||
-	    nla_put_u32(msg, AZCONNECT_A_DEV_ESP, mode))
-		goto err;
-	nla_nest_end(msg, nest);
-	return azc_nl_request(nl, msg, NULL, NULL);
-err:
-	nlmsg_free(msg);
-	return -EMSGSIZE;
-}
-
 /* ---- The thread ---- */
 
 static void close_fd(int *fd)
@@ -917,7 +897,8 @@ static int rt_device(struct azc_keyd_rt *rt, uint32_t ifindex)
 	if (!if_indextoname(ifindex, rt->ifname))
 		return -errno;
 	flush_all(rt);
-	ret = set_esp(&rt->nl, ifindex, AZCONNECT_ESP_MODE_REQUIRED);
+	ret = azc_dev_set_u32(&rt->nl, ifindex, NULL, AZCONNECT_A_DEV_ESP,
+			      AZCONNECT_ESP_MODE_REQUIRED);
 	if (ret) {
 		kd_msg(rt->d, false, "cannot set %s to esp required: %s",
 		       rt->ifname, rt->nl.extack[0] ? rt->nl.extack :
@@ -1069,7 +1050,8 @@ static void *keyd_main(void *arg)
 	/* the end of the session: what it installed goes */
 	if (rt->ifindex) {
 		flush_all(rt);
-		set_esp(&rt->nl, rt->ifindex, AZCONNECT_ESP_MODE_OFF);
+		azc_dev_set_u32(&rt->nl, rt->ifindex, NULL, AZCONNECT_A_DEV_ESP,
+				AZCONNECT_ESP_MODE_OFF);
 	}
 	rt_drop_device(rt);
 	azc_nl_close(&rt->nl);

@@ -157,6 +157,27 @@ static void azc_dev_print_links(FILE *f, const struct azc_link_list *list)
 	}
 }
 
+int azc_dev_set_u32(struct azc_nl *nl, uint32_t ifindex, const char *ifname,
+		    int attr, uint32_t value)
+{
+	struct nl_msg *msg = azc_nl_msg(nl, AZCONNECT_CMD_DEV_SET, 0);
+	struct nlattr *nest;
+
+	if (!msg)
+		return -ENOMEM;
+	if (ifindex ? nla_put_u32(msg, AZCONNECT_A_IFINDEX, ifindex) :
+		      nla_put_string(msg, AZCONNECT_A_IFNAME, ifname))
+		goto err;
+	nest = nla_nest_start(msg, AZCONNECT_A_DEV);
+	if (!nest || nla_put_u32(msg, attr, value))
+		goto err;
+	nla_nest_end(msg, nest);
+	return azc_nl_request(nl, msg, NULL, NULL);
+err:
+	nlmsg_free(msg);
+	return -EMSGSIZE;
+}
+
 const char *azc_dev_mode_name(uint32_t mode)
 {
 	if (mode < AZC_ARRAY_SIZE(azc_mode_names))

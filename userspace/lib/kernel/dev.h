@@ -11,6 +11,7 @@
 #include <linux/netlink.h>
 #include <net/if.h>
 
+#include "nl.h"
 #include "nllink.h"
 #include "sa.h"
 
@@ -46,6 +47,15 @@ int azc_dev_parse(const struct nlmsghdr *nlh, struct azc_dev_info *info);
 /* azc_nl_reply_cb that appends each reply to a struct azc_dev_list. */
 int azc_dev_list_add(struct nlmsghdr *nlh, void *list);
 void azc_dev_list_free(struct azc_dev_list *list);
+
+/*
+ * dev-set with one u32 attribute of the AZCONNECT_A_DEV nest (@attr: _MODE,
+ * _ESP...), the device named by @ifindex, or by @ifname when @ifindex is
+ * 0. Returns 0 or a negative errno; nl->extack says why the kernel
+ * refused.
+ */
+int azc_dev_set_u32(struct azc_nl *nl, uint32_t ifindex, const char *ifname,
+		    int attr, uint32_t value);
 
 const char *azc_dev_mode_name(uint32_t mode);
 /* Returns the mode for @name, or -1. */
