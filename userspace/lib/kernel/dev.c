@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <json-c/json.h>
 #include <netlink/attr.h>
 #include <netlink/genl/genl.h>
 
@@ -13,6 +12,7 @@
 
 #include "uapi/azconnect.h"
 #include "dev.h"
+#include "json.h"
 #include "base/util.h"
 
 static struct nla_policy azc_top_policy[AZCONNECT_A_MAX + 1] = {
@@ -217,9 +217,6 @@ void azc_dev_print_text(FILE *f, const struct azc_dev_list *list)
 	}
 }
 
-static int azc_json_add(struct json_object *o, const char *key,
-			struct json_object *v);
-
 static struct json_object *azc_dev_stats_json(uint64_t packets, uint64_t bytes,
 					      uint64_t errors, uint64_t dropped);
 
@@ -271,32 +268,15 @@ static struct json_object *azc_link_json(const struct azc_link_info *l)
 	return o;
 }
 
-static struct json_object *azc_links_json(const struct azc_link_list *list)
+static struct json_object *azc_link_json_item(const void *item)
 {
-	struct json_object *arr = json_object_new_array(), *o;
-	size_t i;
-
-	for (i = 0; arr && i < list->n; i++) {
-		o = azc_link_json(&list->links[i]);
-		if (!o || json_object_array_add(arr, o)) {
-			json_object_put(o);
-			json_object_put(arr);
-			return NULL;
-		}
-	}
-	return arr;
+	return azc_link_json(item);
 }
 
-static int azc_json_add(struct json_object *o, const char *key,
-			struct json_object *v)
+static struct json_object *azc_links_json(const struct azc_link_list *list)
 {
-	if (!v)
-		return -ENOMEM;
-	if (json_object_object_add(o, key, v)) {
-		json_object_put(v);
-		return -ENOMEM;
-	}
-	return 0;
+	return azc_json_array(list->links, list->n, sizeof(*list->links),
+			      azc_link_json_item);
 }
 
 static struct json_object *azc_dev_stats_json(uint64_t packets, uint64_t bytes,

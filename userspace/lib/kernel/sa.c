@@ -10,12 +10,12 @@
 #include <string.h>
 
 #include <arpa/inet.h>
-#include <json-c/json.h>
 #include <netlink/attr.h>
 #include <netlink/genl/genl.h>
 #include <openssl/crypto.h>
 
 #include "uapi/azconnect.h"
+#include "json.h"
 #include "sa.h"
 #include "base/util.h"
 
@@ -323,18 +323,6 @@ void azc_sa_print_text(FILE *f, const char *indent, const struct azc_sa_info *s)
 		(unsigned long long)s->bad_icv_drops);
 }
 
-static int azc_sa_json_add(struct json_object *o, const char *key,
-			   struct json_object *v)
-{
-	if (!v)
-		return -ENOMEM;
-	if (json_object_object_add(o, key, v)) {
-		json_object_put(v);
-		return -ENOMEM;
-	}
-	return 0;
-}
-
 struct json_object *azc_sa_json(const struct azc_sa_info *s)
 {
 	struct json_object *o = json_object_new_object();
@@ -343,18 +331,18 @@ struct json_object *azc_sa_json(const struct azc_sa_info *s)
 	if (!o)
 		return NULL;
 	inet_ntop(AF_INET6, &s->peer, peer, sizeof(peer));
-	if (azc_sa_json_add(o, "dir", json_object_new_string(azc_sa_dir_name(s->dir))) ||
-	    azc_sa_json_add(o, "spi", json_object_new_int64(s->spi)) ||
-	    azc_sa_json_add(o, "peer", json_object_new_string(peer)) ||
-	    azc_sa_json_add(o, "cipher",
+	if (azc_json_add(o, "dir", json_object_new_string(azc_sa_dir_name(s->dir))) ||
+	    azc_json_add(o, "spi", json_object_new_int64(s->spi)) ||
+	    azc_json_add(o, "peer", json_object_new_string(peer)) ||
+	    azc_json_add(o, "cipher",
 			    json_object_new_string(azc_sa_cipher_name(s->cipher))) ||
-	    azc_sa_json_add(o, "age", json_object_new_uint64(s->age)) ||
-	    azc_sa_json_add(o, "packets", json_object_new_uint64(s->packets)) ||
-	    azc_sa_json_add(o, "bytes", json_object_new_uint64(s->bytes)) ||
-	    azc_sa_json_add(o, "seq", json_object_new_uint64(s->seq)) ||
-	    azc_sa_json_add(o, "replay_drops",
+	    azc_json_add(o, "age", json_object_new_uint64(s->age)) ||
+	    azc_json_add(o, "packets", json_object_new_uint64(s->packets)) ||
+	    azc_json_add(o, "bytes", json_object_new_uint64(s->bytes)) ||
+	    azc_json_add(o, "seq", json_object_new_uint64(s->seq)) ||
+	    azc_json_add(o, "replay_drops",
 			    json_object_new_uint64(s->replay_drops)) ||
-	    azc_sa_json_add(o, "bad_icv_drops",
+	    azc_json_add(o, "bad_icv_drops",
 			    json_object_new_uint64(s->bad_icv_drops))) {
 		json_object_put(o);
 		return NULL;
@@ -362,18 +350,13 @@ struct json_object *azc_sa_json(const struct azc_sa_info *s)
 	return o;
 }
 
+static struct json_object *azc_sa_json_item(const void *item)
+{
+	return azc_sa_json(item);
+}
+
 struct json_object *azc_sa_list_json(const struct azc_sa_list *list)
 {
-	struct json_object *arr = json_object_new_array(), *o;
-	size_t i;
-
-	for (i = 0; arr && i < list->n; i++) {
-		o = azc_sa_json(&list->sas[i]);
-		if (!o || json_object_array_add(arr, o)) {
-			json_object_put(o);
-			json_object_put(arr);
-			return NULL;
-		}
-	}
-	return arr;
+	return azc_json_array(list->sas, list->n, sizeof(*list->sas),
+			      azc_sa_json_item);
 }
