@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "base/util.h"
 #include "relayd/ra.h"
 #include "relayd/ula.h"
 #include "testutil.h"

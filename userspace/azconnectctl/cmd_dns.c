@@ -15,6 +15,7 @@
 #include <string.h>
 #include <net/if.h>
 
+#include "base/util.h"
 #include "ctl.h"
 #include "noise/keyrec.h"
 #include "peerkey.h"
@@ -62,7 +63,7 @@ static int dns_key(const char *dir, const char *server, int timeout_ms,
 		   const char *addr)
 {
 	struct sockaddr_in6 sa = { .sin6_family = AF_INET6,
-				   .sin6_port = htons(53) };
+				   .sin6_port = htons(AZC_DNS_PORT) };
 	char err[512], b64[AZC_NOISE_KEY_B64LEN], fp[AZC_KEYREC_FP_LEN];
 	struct in6_addr peer;
 	uint8_t key[32];

@@ -578,7 +578,7 @@ int azc_fwd_set_overlay(struct azc_fwd *f, const struct in6_addr *ns,
 	if (ns) {
 		memset(&f->ns, 0, sizeof(f->ns));
 		f->ns.sin6_family = AF_INET6;
-		f->ns.sin6_port = htons(AZC_FWD_PORT);
+		f->ns.sin6_port = htons(AZC_DNS_PORT);
 		f->ns.sin6_addr = *ns;
 		if (IN6_IS_ADDR_LINKLOCAL(ns))
 			f->ns.sin6_scope_id = ifindex;

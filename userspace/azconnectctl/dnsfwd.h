@@ -22,7 +22,6 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
-#define AZC_FWD_PORT		53
 #define AZC_FWD_MAX_PENDING	256	/* more: the oldest gets SERVFAIL */
 #define AZC_FWD_MAX_TCP		16	/* client connections; more: oldest goes */
 #define AZC_FWD_MAX_ZONES	4

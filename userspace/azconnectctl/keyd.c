@@ -388,7 +388,7 @@ static void lookup_start(struct azc_keyd_rt *rt, struct kpeer *p,
 {
 	struct sockaddr_in6 sa = {
 		.sin6_family = AF_INET6,
-		.sin6_port = htons(53),
+		.sin6_port = htons(AZC_DNS_PORT),
 		.sin6_addr = rt->ns,
 		.sin6_scope_id = rt->ifindex,
 	};
@@ -461,7 +461,7 @@ static void dns_input(struct azc_keyd_rt *rt)
 	while ((n = recvfrom(rt->dns, buf, sizeof(buf), 0,
 			     (struct sockaddr *)&from, &fl)) >= 0) {
 		if (n < 2 || !IN6_ARE_ADDR_EQUAL(&from.sin6_addr, &rt->ns) ||
-		    from.sin6_port != htons(53))
+		    from.sin6_port != htons(AZC_DNS_PORT))
 			goto next;
 		for (i = 0; i < rt->n_peers; i++) {
 			struct kpeer *p = &rt->peers[i];

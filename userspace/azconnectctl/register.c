@@ -104,8 +104,7 @@ static bool reg_find_addr(struct azc_reg *g)
 		    memcmp(&s->sin6_addr.s6_addr[8], g->local_iid, 8))
 			continue;
 		g->addr = s->sin6_addr;
-		memcpy(g->ns.s6_addr, g->addr.s6_addr, 8);
-		memcpy(g->ns.s6_addr + 8, g->relay_iid, 8);
+		azc_prefix_addr(&g->addr, g->relay_iid, &g->ns);
 		found = true;
 	}
 	freeifaddrs(ifa);
@@ -118,7 +117,7 @@ static int reg_socket(struct azc_reg *g)
 	struct sockaddr_in6 from = { .sin6_family = AF_INET6,
 				     .sin6_addr = g->addr };
 	struct sockaddr_in6 to = { .sin6_family = AF_INET6,
-				   .sin6_port = htons(53), .sin6_addr = g->ns };
+				   .sin6_port = htons(AZC_DNS_PORT), .sin6_addr = g->ns };
 	int fd;
 
 	fd = socket(AF_INET6, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);

@@ -17,6 +17,7 @@
 #include <sys/eventfd.h>
 #include <sys/stat.h>
 
+#include "base/util.h"
 #include "ctl.h"
 #include "dnsfwd.h"
 #include "register.h"
@@ -159,7 +160,7 @@ static int rc_take(struct azc_sdns *d,
 	char *cur = d->rc;
 	struct sockaddr_in at = {
 		.sin_family = AF_INET,
-		.sin_port = htons(AZC_FWD_PORT),
+		.sin_port = htons(AZC_DNS_PORT),
 	};
 	struct sockaddr_storage up[AZC_RC_MAXNS];
 	char link[PATH_MAX], owner[256], err[320], zones[AZC_DNS_NAME_MAX + 64];

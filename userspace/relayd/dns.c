@@ -32,12 +32,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/util.h"
 #include "relayd.h"
 #include "names.h"
 #include "noise/keyrec.h"
 #include "ula.h"
 
-#define DNS_PORT		53
 
 /* One TCP connection: a message in, its answer out, length-prefixed. */
 struct dns_tcp {
@@ -94,7 +94,7 @@ static int dns_socket(struct relayd *r, int type)
 {
 	struct sockaddr_in6 sa = {
 		.sin6_family = AF_INET6,
-		.sin6_port = htons(DNS_PORT),
+		.sin6_port = htons(AZC_DNS_PORT),
 		.sin6_addr = r->dns.addr,
 	};
 	int fd, one = 1;
@@ -142,11 +142,11 @@ int dns_open(struct relayd *r)
 	if (ret)
 		goto fail;
 	relayd_log("name service for %s on [%s]:%d (UDP and TCP)",
-		   r->cfg.zone, a, DNS_PORT);
+		   r->cfg.zone, a, AZC_DNS_PORT);
 	return 0;
 fail:
 	relayd_log("name service on [%s]:%d: %s; endpoints cannot register their names",
-		   a, DNS_PORT, strerror(-ret));
+		   a, AZC_DNS_PORT, strerror(-ret));
 	dns_close(r);
 	return ret;
 }

@@ -102,7 +102,7 @@ int azc_relay_parse_server(const char *v, struct sockaddr_storage *ss,
 	struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
 	char host[INET6_ADDRSTRLEN];
 	const char *port = NULL, *end;
-	unsigned long p = 53;
+	unsigned long p = AZC_DNS_PORT;
 	size_t n;
 	char *e;
 

@@ -127,9 +127,3 @@ void azc_ula_subnet(const struct in6_addr *p48, uint16_t subnet_id,
 	p64->s6_addr[7] = subnet_id & 0xff;
 }
 
-void azc_prefix_addr(const struct in6_addr *p64, const uint8_t iid[8],
-		     struct in6_addr *addr)
-{
-	memcpy(addr->s6_addr, p64->s6_addr, 8);
-	memcpy(addr->s6_addr + 8, iid, 8);
-}

@@ -40,8 +40,4 @@ int azc_ula_load(const char *dir, struct in6_addr *p48, char *err,
 void azc_ula_subnet(const struct in6_addr *p48, uint16_t subnet_id,
 		    struct in6_addr *p64);
 
-/* @prefix (a /64) with the interface identifier @iid */
-void azc_prefix_addr(const struct in6_addr *p64, const uint8_t iid[8],
-		     struct in6_addr *addr);
-
 #endif /* AZC_ULA_H */

@@ -65,3 +65,10 @@ bool azc_dns_label_ok(const char *s, size_t len)
 			return false;
 	return true;
 }
+
+void azc_prefix_addr(const struct in6_addr *p64, const uint8_t iid[8],
+		     struct in6_addr *addr)
+{
+	memcpy(addr->s6_addr, p64->s6_addr, 8);
+	memcpy(addr->s6_addr + 8, iid, 8);
+}

@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <netinet/in.h>
+
 #define AZC_ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 /* CLOCK_MONOTONIC in milliseconds: timers and deadlines. */
@@ -37,6 +39,12 @@ void azc_escape_line(const char *in, char *out, size_t size);
 /* An 8-byte interface identifier as the last 64 bits of an address. */
 void azc_iid_format(const uint8_t iid[8], char *buf, size_t size);
 
+/* @p64 (a /64 prefix) with the interface identifier @iid */
+void azc_prefix_addr(const struct in6_addr *p64, const uint8_t iid[8],
+		     struct in6_addr *addr);
+
+/* DNS, where the name service and every forwarder listen */
+#define AZC_DNS_PORT		53
 #define AZC_DNS_LABEL_MAX	63
 #define AZC_DNS_NAME_MAX	253
 
