@@ -10,6 +10,9 @@
 #   flow, over one SA each way whose SPIs match crosswise; a capture on
 #   the relay's device sees ESP and the exchange only, never the marker
 #   sent inside; "azconnectctl status" counts the exchange;
+# - ep1's first message sent to ep2 again (five copies at once, by the
+#   relay): refused as a replay, read at most every 200 ms, nothing
+#   answered and no SA changed;
 # - a relay that substitutes a key (taken over: its name service answers
 #   ep3's key query with a key of the test's making while ep3's pin
 #   stays): ep1 refuses ep3's exchange (the key it holds is not the
@@ -205,6 +208,44 @@ check_eq "... and nothing else between them" "" \
 check_fail "the marker is nowhere in the capture" grep -aq "$marker" "$dir/cap.pcap"
 check_eq "status counts the exchange" 1 st "$e1" ep1 esp_handshakes
 check_eq "... and the peer" 1 st "$e1" ep1 esp_peers
+
+# --- a first message sent again ----------------------------------------------
+# Whoever is on the path (the relay here) sends ep1's first message of that
+# exchange to ep2 again, five times at once: ep2 refuses it by its
+# timestamp, answers nothing, keeps its SAs, and reads a peer's first
+# messages at most every 200 ms (each costs it two X25519 operations).
+python3 - "$dir/cap.pcap" "$a1" "$a2" >"$dir/msg1.hex" <<'PY'
+import socket, struct, sys
+raw = open(sys.argv[1], "rb").read()
+src, dst = (socket.inet_pton(socket.AF_INET6, a) for a in sys.argv[2:4])
+end = ">" if raw[:4] == b"\xa1\xb2\xc3\xd4" else "<"
+# link-layer header: none (raw IPv6), Linux cooked v1 or v2
+skip = {101: 0, 228: 0, 113: 16, 276: 20}[struct.unpack_from(end + "I", raw, 20)[0]]
+off = 24
+while off + 16 <= len(raw):
+    n = struct.unpack_from(end + "I", raw, off + 8)[0]
+    p = raw[off + 16 + skip:off + 16 + n]
+    off += 16 + n
+    if (len(p) > 49 and p[0] >> 4 == 6 and p[6] == 17 and p[8:24] == src
+            and p[24:40] == dst and p[42:44] == b"\x11\x94" and p[48] == 1):
+        print(*[p.hex()] * 5, sep="\n")
+        break
+PY
+check "ep1's first message is in the relay's capture" test -s "$dir/msg1.hex"
+ref=$(st "$e2" ep2 esp_refused)
+check_out "the relay sends it to ep2 again, five times" '^sent 5$' \
+	ip netns exec "$r" azc-espinject send azc-relay "$dir/msg1.hex"
+check "ep2 refuses it: a replayed first message" \
+	wait_until 10 grep -q "refused a handshake from $(ere "$a1"): a replayed first message" "$dir/ep2.err"
+sleep 1
+n=$(($(st "$e2" ep2 esp_refused) - ${ref:-0}))
+echo "# ep2 refused $n of the 5 copies"
+check "... and reads only the first copies (at most every 200 ms)" \
+	test "$n" -ge 1 -a "$n" -lt 5
+check_eq "... keeps its SAs with ep1" "2 $s12 $s21" \
+	echo "$(nsas "$e2" "$a1") $(spi "$e2" in "$a1") $(spi "$e2" out "$a1")"
+check_eq "... and keyed with nobody again" 1 nkeyed ep2
+check "ep1 and ep2 still talk" ping6 "$e1" "$a2"
 
 # --- a relay that substitutes a key ----------------------------------------
 # The relay taken over: its name service answers the query for ep3's key

@@ -16,6 +16,8 @@
  *       out of DEV as they are, or with the byte at OFFSET of the IPv6
  *       packet XORed with 0xff (--flip may be repeated), or cut to LEN
  *       bytes (the IPv6 payload length set to match); prints "sent N".
+ *       FILE may hold any IPv6 packets: 99-esp-keying sends a key
+ *       exchange message again with it.
  *
  * DEV is an azconnect device, which has no link-layer header: the packets
  * are whole IPv6 packets both ways (AF_PACKET, SOCK_DGRAM). A relay's
