@@ -17,6 +17,7 @@
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
 #include <linux/udp.h>
+#include <net/addrconf.h>
 #include <net/ipv6.h>
 
 #include "device.h"
@@ -36,8 +37,9 @@ bool azc_esp_is_peer(const struct azc_link *link, const struct in6_addr *addr)
 		return false;
 	if (!addr->s6_addr32[2] && !addr->s6_addr32[3])
 		return false;
-	return memcmp(&addr->s6_addr[8], link->cfg.peer_iid,
-		      AZCONNECT_IID_LEN) != 0;
+	if (!memcmp(&addr->s6_addr[8], link->cfg.peer_iid, AZCONNECT_IID_LEN))
+		return false;
+	return ipv6_chk_prefix(addr, link->azc->dev);
 }
 
 bool azc_esp_is_handshake(struct sk_buff *skb)

@@ -28,11 +28,12 @@ struct azc_sa;
 
 /*
  * Whether @addr, the other end of a packet on an endpoint's link, is
- * another endpoint: a global unicast address whose interface identifier
- * is neither the relay's (the link's peer-iid) nor zero (the overlay's
- * subnet-router anycast address, the relay's too). Everything an
- * endpoint's device carries goes to the relay, which forwards within the
- * overlay /64 only, so any other global address is another endpoint's.
+ * another endpoint: a global unicast address on the overlay /64 (the
+ * prefix of an address of the device, which SLAAC gave it from the
+ * relay's advertisement) whose interface identifier is neither the
+ * relay's (the link's peer-iid) nor zero (the subnet-router anycast
+ * address, the relay's too). Anything else routed to the device is for
+ * the relay, in clear text, and the relay drops what it may not forward.
  */
 bool azc_esp_is_peer(const struct azc_link *link, const struct in6_addr *addr);
 

@@ -86,10 +86,11 @@ relayd=$!
 check "relay starts" wait_for "$dir/relayd.log" 'listening on' 20
 fp=$(sed -n 's/.*fingerprint \(SHA256:[0-9A-F:]*\).*/\1/p' "$dir/relayd.log")
 
-# The endpoints play hostile ones that send clear text wherever they
-# like (--esp off): an endpoint with ESP required would hold a packet for
-# the relay's LAN and ask for an SA instead, and what is tested here is
-# that the relay drops it whatever the endpoint does.
+# The endpoints play hostile ones that send clear text to whomever they
+# like (--esp off): what is tested here is that the relay drops what it
+# may not forward, whatever the endpoint does. (An endpoint with ESP
+# required sends what is outside the overlay to the relay in clear text
+# too: 99-esp-keying.)
 up() {		# up NS NAME
 	ip netns exec "$1" azconnectctl up --relay 198.51.100.1 --name "$2" \
 		--token-file "$dir/$2.token" --fingerprint "$fp" --esp off \

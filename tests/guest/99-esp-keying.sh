@@ -13,6 +13,9 @@
 # - ep1's first message sent to ep2 again (five copies at once, by the
 #   relay): refused as a replay, read at most every 200 ms, nothing
 #   answered and no SA changed;
+# - a packet routed through azc0 to an address outside the overlay goes
+#   to the relay in clear text (and is dropped there), never held for an
+#   SA;
 # - a relay that substitutes a key (taken over: its name service answers
 #   ep3's key query with a key of the test's making while ep3's pin
 #   stays): ep1 refuses ep3's exchange (the key it holds is not the
@@ -246,6 +249,24 @@ check_eq "... keeps its SAs with ep1" "2 $s12 $s21" \
 	echo "$(nsas "$e2" "$a1") $(spi "$e2" in "$a1") $(spi "$e2" out "$a1")"
 check_eq "... and keyed with nobody again" 1 nkeyed ep2
 check "ep1 and ep2 still talk" ping6 "$e1" "$a2"
+
+# --- an address outside the overlay -------------------------------------------
+# A route through azc0 to a network that is not the overlay's: its packets
+# are for the relay, in clear text (which the relay drops: it forwards
+# within the overlay only), not held for an SA that could never come.
+outside() {	# the relay's rx_outside, all links
+	ip netns exec "$r" azconnectctl show --json azc-relay |
+		jq '[.[0].link_list[].drops.rx_outside] | add'
+}
+n=$(outside)
+ip -n "$e1" -6 route add 2001:db8:77::/64 dev azc0
+check_fail "ep1 -> 2001:db8:77::1, outside the overlay: no answer" \
+	ip netns exec "$e1" ping -6 -c 2 -i 0.3 -W 2 2001:db8:77::1
+check "... the relay got it in clear text and dropped it (rx_outside)" \
+	test "$(outside)" -ge $((${n:-0} + 2))
+check_fail "... and ep1 asked for no SA for it" \
+	grep -q '2001:db8:77::1' "$dir/ep1.err"
+ip -n "$e1" -6 route del 2001:db8:77::/64 dev azc0
 
 # --- a relay that substitutes a key ----------------------------------------
 # The relay taken over: its name service answers the query for ep3's key
