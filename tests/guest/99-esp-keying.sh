@@ -16,6 +16,8 @@
 # - a packet routed through azc0 to an address outside the overlay goes
 #   to the relay in clear text (and is dropped there), never held for an
 #   SA;
+# - a one-way flow (UDP ep1 -> ep2, never answered) for 25 s: ep2 sends
+#   keepalives, so ep1 never takes it for gone and nobody keys again;
 # - a relay that substitutes a key (taken over: its name service answers
 #   ep3's key query with a key of the test's making while ep3's pin
 #   stays): ep1 refuses ep3's exchange (the key it holds is not the
@@ -267,6 +269,33 @@ check "... the relay got it in clear text and dropped it (rx_outside)" \
 check_fail "... and ep1 asked for no SA for it" \
 	grep -q '2001:db8:77::1' "$dir/ep1.err"
 ip -n "$e1" -6 route del 2001:db8:77::/64 dev azc0
+
+# --- a one-way flow -----------------------------------------------------------
+# UDP from ep1 to ep2 only, for 25 s, which ep2 reads and never answers:
+# ep1 sees packets go out and nothing come back, which after 10 s would
+# make it take ep2 for gone and key again. ep2, which only receives,
+# sends a keepalive (an echo request over its SA) every 5 s instead.
+ip netns exec "$e2" python3 -c '
+import socket
+s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+s.bind(("::", 5002))
+print("ready", flush=True)
+while True:
+    s.recv(2000)' >"$dir/oneway" 2>&1 &
+sink=$!
+check "a UDP sink on ep2" wait_until 20 grep -q '^ready$' "$dir/oneway"
+k12="$(nkeyed ep1) $(nkeyed ep2)"
+ip netns exec "$e1" python3 -c '
+import socket, sys, time
+s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+end = time.time() + 25
+while time.time() < end:
+    s.sendto(b"x" * 100, (sys.argv[1], 5002))
+    time.sleep(0.1)' "$a2"
+kill "$sink"
+check_fail "a one-way flow ep1 -> ep2 for 25 s: ep1 never takes ep2 for gone" \
+	grep -q "$(ere "$a2") has not answered" "$dir/ep1.err"
+check_eq "... and neither keys again" "$k12" echo "$(nkeyed ep1) $(nkeyed ep2)"
 
 # --- a relay that substitutes a key ----------------------------------------
 # The relay taken over: its name service answers the query for ep3's key

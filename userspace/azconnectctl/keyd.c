@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <arpa/inet.h>
+#include <netinet/icmp6.h>
 #include <net/if.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
@@ -38,6 +39,7 @@
 #define LOOK_MS		1000	/* how often the SAs' counters are read */
 #define RETIRE_LOOKS	3	/* idle looks before an old receive SA goes */
 #define REPLY_MS	10000	/* sent, nothing back: key again */
+#define KEEPALIVE_MS	5000	/* received, nothing sent: an echo request */
 #define INIT_GAP_MS	200	/* a peer's message 1 read at most this often */
 
 /* Why a peer's key is being looked up */
@@ -77,13 +79,15 @@ struct kpeer {
 	/* Liveness: packets over its SAs at the last look, and which SAs */
 	uint64_t in_seen, out_seen, spis_seen;
 	int64_t quiet_since;	/* sent since, nothing received; 0: no */
+	int64_t rx_only_since;	/* received since, nothing sent; 0: no */
+	uint16_t ka_seq;
 };
 
 struct azc_keyd_rt {
 	struct azc_keyd *d;
 	struct azc_nl nl;
 	bool nl_open;
-	int udp, dns;
+	int udp, dns, ping;
 	uint32_t ifindex;
 	char ifname[IF_NAMESIZE];
 	struct in6_addr self, ns;
@@ -760,6 +764,33 @@ static void on_event(struct nlmsghdr *nlh, void *arg)
 }
 
 /*
+ * An ICMPv6 echo request to @p, over our transmit SA: the peer's SA
+ * counts a packet in (its kernel answers it too), so that its liveness
+ * check does not key again while we only receive.
+ */
+static void keepalive(struct azc_keyd_rt *rt, struct kpeer *p)
+{
+	static const char text[] = "azconnect keepalive";
+	struct sockaddr_in6 sa = { .sin6_family = AF_INET6,
+				   .sin6_addr = p->addr };
+	uint8_t pkt[sizeof(struct icmp6_hdr) + sizeof(text) - 1];
+	struct icmp6_hdr h = {
+		.icmp6_type = ICMP6_ECHO_REQUEST,
+		.icmp6_id = htons(AZCONNECT_ESP_HANDSHAKE_PORT),
+		.icmp6_seq = htons(++p->ka_seq),
+	};
+
+	if (rt->ping < 0)
+		return;
+	memcpy(pkt, &h, sizeof(h));
+	memcpy(pkt + sizeof(h), text, sizeof(text) - 1);
+	if (sendto(rt->ping, pkt, sizeof(pkt), 0, (struct sockaddr *)&sa,
+		   sizeof(sa)) < 0 && errno != EAGAIN)
+		kd_info("cannot send a keepalive to %s: %s", p->a,
+			strerror(errno));
+}
+
+/*
  * Once a second while there are SAs, from the module's counters:
  *   - old receive SAs: once the newest with a peer has carried packets,
  *     an older one that carried none for RETIRE_LOOKS looks goes (its
@@ -768,6 +799,9 @@ static void on_event(struct nlmsghdr *nlh, void *arg)
  *     it drops ours as unknown): packets went out for REPLY_MS and none
  *     came back, so a new exchange starts; only an authenticated one
  *     changes anything;
+ *   - the other side of that: packets came in and none went out for
+ *     KEEPALIVE_MS (a one-way flow), so a keepalive goes out, lest the
+ *     peer take us for gone;
  *   - SAs the module deleted on its own are forgotten.
  */
 static void look(struct azc_keyd_rt *rt)
@@ -829,6 +863,15 @@ static void look(struct azc_keyd_rt *rt)
 				p->a, REPLY_MS / 1000);
 			want_sa(rt, &p->addr, true);
 		}
+		if (!p->n_out || spis != p->spis_seen || out_sum != p->out_seen) {
+			p->rx_only_since = 0;
+		} else if (in_sum != p->in_seen && !p->rx_only_since) {
+			p->rx_only_since = now;
+		} else if (p->rx_only_since &&
+			   now - p->rx_only_since >= KEEPALIVE_MS) {
+			p->rx_only_since = 0;
+			keepalive(rt, p);
+		}
 		p->in_seen = in_sum;
 		p->out_seen = out_sum;
 		p->spis_seen = spis;
@@ -881,6 +924,7 @@ static void rt_drop_device(struct azc_keyd_rt *rt)
 	rt->n_peers = 0;
 	close_fd(&rt->udp);
 	close_fd(&rt->dns);
+	close_fd(&rt->ping);
 }
 
 /* The sockets for device @ifindex, whose SAs are flushed: 0 or -errno. */
@@ -890,6 +934,7 @@ static int rt_device(struct azc_keyd_rt *rt, uint32_t ifindex)
 		.sin6_family = AF_INET6,
 		.sin6_port = htons(AZCONNECT_ESP_HANDSHAKE_PORT),
 	};
+	struct icmp6_filter filter;
 	int one = 1, ret;
 
 	rt_drop_device(rt);
@@ -920,6 +965,18 @@ static int rt_device(struct azc_keyd_rt *rt, uint32_t ifindex)
 		close_fd(&rt->udp);
 		close_fd(&rt->dns);
 		return ret;
+	}
+	/* Keepalives only: what comes back is filtered out, never queued. */
+	ICMP6_FILTER_SETBLOCKALL(&filter);
+	rt->ping = socket(AF_INET6, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC,
+			  IPPROTO_ICMPV6);
+	if (rt->ping < 0 ||
+	    setsockopt(rt->ping, IPPROTO_ICMPV6, ICMP6_FILTER, &filter,
+		       sizeof(filter)) ||
+	    setsockopt(rt->ping, SOL_SOCKET, SO_BINDTODEVICE, rt->ifname,
+		       (socklen_t)strlen(rt->ifname))) {
+		kd_info("no keepalives on %s: %s", rt->ifname, strerror(errno));
+		close_fd(&rt->ping);
 	}
 	kd_info("keying on %s, UDP port %d", rt->ifname,
 		AZCONNECT_ESP_HANDSHAKE_PORT);
@@ -1078,7 +1135,7 @@ void azc_keyd_start(struct azc_keyd *d, const uint8_t priv[32])
 	if (!rt)
 		goto fail;
 	rt->d = d;
-	rt->udp = rt->dns = -1;
+	rt->udp = rt->dns = rt->ping = -1;
 	rt->peers = calloc(AZC_KEYD_PEERS_MAX, sizeof(*rt->peers));
 	d->kick = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	d->news = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
