@@ -550,6 +550,13 @@ static void want_sa(struct azc_keyd_rt *rt, const struct in6_addr *a,
 		       AZC_KEYD_PEERS_MAX);
 		return;
 	}
+	/*
+	 * The module asks only while it has no transmit SA for @a: an
+	 * acquire read after ours went in (sent while the exchange ran, or
+	 * while the responder waited for its confirm) is stale.
+	 */
+	if (!rekey && p->n_out)
+		return;
 	/* one at a time; a responder about to get its confirm waits */
 	if (p->ini || p->ini_want ||
 	    (p->resp && (!p->resp_sent || now < p->resp_deadline)) ||
