@@ -49,6 +49,10 @@
 #   marker_send NS ADDR PORT MARKER [CHUNKS]
 #                                 from NS, a TCP stream to [ADDR]:PORT of
 #                                 CHUNKS (500) chunks of MARKER 64 times
+#   relay_cleanup                 for a test's EXIT trap (tests/guest/lib.sh
+#                                 sourced): kills its background jobs, the
+#                                 sessions of $dir, relayd; t_cleanup;
+#                                 removes $dir
 
 inet_new() {
 	ip netns exec "$1" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
@@ -171,4 +175,13 @@ chunk = (sys.argv[3] * 64).encode()
 for _ in range(int(sys.argv[4])):
     s.sendall(chunk)
 s.close()' "$2" "$3" "$4" "${5:-500}"
+}
+
+relay_cleanup() {
+	jobs -p | xargs -r kill 2>/dev/null
+	t_kill_sessions "$dir"
+	[ -n "$relayd" ] && kill "$relayd" 2>/dev/null
+	wait 2>/dev/null
+	t_cleanup
+	rm -rf "$dir"
 }
