@@ -46,15 +46,7 @@ e1=$(ns_new ep1)
 e2=$(ns_new ep2)
 e3=$(ns_new ep3)
 relayd=
-cleanup99() {
-	jobs -p | xargs -r kill 2>/dev/null
-	t_kill_sessions "$dir"
-	[ -n "$relayd" ] && kill "$relayd" 2>/dev/null
-	wait 2>/dev/null
-	t_cleanup
-	rm -rf "$dir"
-}
-trap cleanup99 EXIT
+trap relay_cleanup EXIT
 
 check "the tls module loads" modprobe -a tls azconnect
 inet_new "$inet"
