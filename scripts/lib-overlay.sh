@@ -22,11 +22,14 @@
 # The helpers below keep their files in the caller's $dir (a private
 # directory of the test's making; umask 077 before, as tokens and keys go
 # there):
-#   relay_start NS NAME...        a token in $dir/NAME.token for each
-#                                 endpoint, $dir/relayd.conf naming them,
-#                                 and azconnect-relayd in NS on
-#                                 198.51.100.1:443 (log $dir/relayd.log,
-#                                 state $dir/state, control
+#   relay_start NS NAME...        relay_conf NAME..., then relay_run NS
+#   relay_conf NAME...            a token in $dir/NAME.token for each
+#                                 endpoint, $dir/relayd.conf naming them
+#                                 (the last section stays open: lines
+#                                 appended go to NAME's)
+#   relay_run NS [LOG]            azconnect-relayd in NS on
+#                                 198.51.100.1:443 (log LOG or
+#                                 $dir/relayd.log, state $dir/state, control
 #                                 $dir/relayd.sock), in the background: its
 #                                 pid in relayd; wait for has_fingerprint
 #   ep_up NS NAME [ARGS...]       "azconnectctl up" in NS as NAME with its
@@ -107,11 +110,14 @@ relay_fingerprint() {
 
 has_fingerprint() { [ -n "$(relay_fingerprint "$1")" ]; }
 
-# dir and fp are the caller's; relayd is set for it.
-# shellcheck disable=SC2154,SC2034
 relay_start() {
-	local ns=$1 n
-	shift
+	relay_conf "${@:2}" && relay_run "$1"
+}
+
+# dir is the caller's.
+# shellcheck disable=SC2154
+relay_conf() {
+	local n
 	for n in "$@"; do
 		azconnect-relayd --gen-token >"$dir/$n.token" || return
 	done
@@ -119,9 +125,14 @@ relay_start() {
 		echo "[endpoint $n]"
 		echo "token = \"$(cat "$dir/$n.token")\""
 	done >"$dir/relayd.conf"
-	ip netns exec "$ns" azconnect-relayd --listen 198.51.100.1:443 \
+}
+
+# relayd is set for the caller.
+# shellcheck disable=SC2034
+relay_run() {
+	ip netns exec "$1" azconnect-relayd --listen 198.51.100.1:443 \
 		--config "$dir/relayd.conf" --state-dir "$dir/state" \
-		--control "$dir/relayd.sock" >"$dir/relayd.log" 2>&1 &
+		--control "$dir/relayd.sock" >"${2:-$dir/relayd.log}" 2>&1 &
 	relayd=$!
 }
 
