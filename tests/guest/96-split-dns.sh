@@ -115,20 +115,7 @@ check "systemd-resolved runs for ep2, the corporate server behind it" start_reso
 resolvectl() { ip netns exec "$e2" "$root/usr/bin/resolvectl" "$@"; }
 
 # --- the relay, a capture of its name service's traffic ------------------
-tok1=$(azconnect-relayd --gen-token)
-tok2=$(azconnect-relayd --gen-token)
-printf '%s\n' "$tok1" >"$dir/ep1.token"
-printf '%s\n' "$tok2" >"$dir/ep2.token"
-cat >"$dir/relayd.conf" <<EOF
-[endpoint ep1]
-token = "$tok1"
-[endpoint ep2]
-token = "$tok2"
-EOF
-ip netns exec "$r" azconnect-relayd --listen 198.51.100.1:443 \
-	--config "$dir/relayd.conf" --state-dir "$dir/state" \
-	--control "$dir/relayd.sock" >"$dir/relayd.log" 2>&1 &
-relayd=$!
+relay_start "$r" ep1 ep2
 check "relay starts" wait_for 20 has_fingerprint "$dir/relayd.log"
 fp=$(relay_fingerprint "$dir/relayd.log")
 check "the relay's device is there" wait_for 20 ip -n "$r" link show azc-relay
@@ -137,14 +124,6 @@ ip netns exec "$r" tcpdump -i azc-relay -n -s 0 -U -w "$dir/relay.pcap" \
 cap=$!
 wait_for 10 grep -q listening "$dir/tcpdump.err"
 
-up() {		# up NS NAME [OPTIONS]
-	ip netns exec "$1" azconnectctl up --relay 198.51.100.1 --name "$2" \
-		--token-file "$dir/$2.token" --fingerprint "$fp" \
-		--run-dir "$dir/run-$2" "${@:3}" 2>>"$dir/$2.err"
-}
-down() {	# down NS NAME
-	ip netns exec "$1" azconnectctl down "$2" --run-dir "$dir/run-$2"
-}
 dstat() {	# dstat NS NAME: azconnectctl dns status
 	ip netns exec "$1" azconnectctl dns status "$2" --run-dir "$dir/run-$2"
 }
@@ -163,8 +142,8 @@ out_when() {
 
 # ep1's run directory as a service manager's umask (022) makes it, for
 # the unprivileged reader below.
-check "endpoint 1 up" eval '(umask 022; up "$e1" ep1)'
-check "endpoint 2 up" up "$e2" ep2
+check "endpoint 1 up" eval '(umask 022; ep_up "$e1" ep1)'
+check "endpoint 2 up" ep_up "$e2" ep2
 check "endpoint 1 has its overlay address" wait_for 60 has_overlay "$e1"
 check "endpoint 2 has its overlay address" wait_for 60 has_overlay "$e2"
 a1=$(overlay_addr "$e1")
@@ -251,39 +230,39 @@ check_out "ep2 finds ep1 by name again" "^$a1 " \
 	out_when 20 "^$a1 " ip netns exec "$e2" getent ahosts ep1.azconnect.internal
 
 # --- down: everything as it was -------------------------------------------
-check "ep2 down" down "$e2" ep2
+check "ep2 down" ep_down "$e2" ep2
 check_out "resolved's link settings reverted" '^Link [0-9]+ \(azc0\): *$' resolvectl dns azc0
-check "ep1 down" down "$e1" ep1
+check "ep1 down" ep_down "$e1" ep1
 check "ep1's resolv.conf is the original, byte for byte" cmp "$dir/ep1.resolv.conf.orig" "$rc1"
 check_out "... and corporate names still resolve" '^198\.51\.100\.80 ' \
 	ip netns exec "$e1" getent ahosts intranet.corp.example
 
 # --- a killed session: down, or the next up, puts it back ----------------
-check "ep1 up again" up "$e1" ep1
+check "ep1 up again" ep_up "$e1" ep1
 check "... its forwarder in resolv.conf" wait_for 20 grep -q '^nameserver 127.0.0.153$' "$rc1"
 kill -KILL "$(pid_of ep1)"
 sleep 1
 check_out "killed, it left resolv.conf to the dead forwarder" '^nameserver 127\.0\.0\.153$' cat "$rc1"
-check_out "down after the kill" 'no session' down "$e1" ep1
+check_out "down after the kill" 'no session' ep_down "$e1" ep1
 check "... put the original back" cmp "$dir/ep1.resolv.conf.orig" "$rc1"
-check "ep1 up again" up "$e1" ep1
+check "ep1 up again" ep_up "$e1" ep1
 check "... its forwarder in resolv.conf" wait_for 20 grep -q '^nameserver 127.0.0.153$' "$rc1"
 kill -KILL "$(pid_of ep1)"
 sleep 1
 : >"$dir/ep1.err"
-check "up after the kill (a service manager's restart)" up "$e1" ep1
+check "up after the kill (a service manager's restart)" ep_up "$e1" ep1
 check_out "... found and undid what the dead session left" \
 	"put back as it was before endpoint ep1's session" cat "$dir/ep1.err"
 check_out "... and works" "^$a2 " \
 	out_when 60 "^$a2 " ip netns exec "$e1" getent ahosts ep2.azconnect.internal
-check "down" down "$e1" ep1
+check "down" ep_down "$e1" ep1
 check "the original, byte for byte" cmp "$dir/ep1.resolv.conf.orig" "$rc1"
 
 # --- off ----------------------------------------------------------------
-check "ep1 up with --dns off" up "$e1" ep1 --dns off
+check "ep1 up with --dns off" ep_up "$e1" ep1 --dns off
 check_out "dns status says off" 'split DNS off' dstat "$e1" ep1
 check "resolv.conf untouched" cmp "$dir/ep1.resolv.conf.orig" "$rc1"
-check "down" down "$e1" ep1
-check_fail "a bad --dns is refused" up "$e1" ep1 --dns bogus
+check "down" ep_down "$e1" ep1
+check_fail "a bad --dns is refused" ep_up "$e1" ep1 --dns bogus
 check_out "... and said" "not auto, resolved, resolv.conf or off" cat "$dir/ep1.err"
 t_done

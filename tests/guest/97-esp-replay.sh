@@ -36,15 +36,7 @@ r=$(ns_new relay)
 e1=$(ns_new ep1)
 e2=$(ns_new ep2)
 relayd=
-cleanup97r() {
-	jobs -p | xargs -r kill 2>/dev/null
-	t_kill_sessions "$dir"
-	[ -n "$relayd" ] && kill "$relayd" 2>/dev/null
-	wait 2>/dev/null
-	t_cleanup
-	rm -rf "$dir"
-}
-trap cleanup97r EXIT
+trap relay_cleanup EXIT
 
 check "the tls module loads" modprobe -a tls azconnect
 inet_new "$inet"
@@ -52,29 +44,11 @@ check "relay on the internet" inet_attach "$r" wan 198.51.100.1 p-relay
 check "endpoint 1 on the internet" inet_attach "$e1" wan 198.51.100.11 p-ep1
 check "endpoint 2 on the internet" inet_attach "$e2" wan 198.51.100.12 p-ep2
 
-tok1=$(azconnect-relayd --gen-token)
-tok2=$(azconnect-relayd --gen-token)
-printf '%s\n' "$tok1" >"$dir/ep1.token"
-printf '%s\n' "$tok2" >"$dir/ep2.token"
-cat >"$dir/relayd.conf" <<EOF
-[endpoint ep1]
-token = "$tok1"
-[endpoint ep2]
-token = "$tok2"
-EOF
-ip netns exec "$r" azconnect-relayd --listen 198.51.100.1:443 \
-	--config "$dir/relayd.conf" --state-dir "$dir/state" \
-	--control "$dir/relayd.sock" >"$dir/relayd.log" 2>&1 &
-relayd=$!
+relay_start "$r" ep1 ep2
 check "relay starts" wait_for 20 has_fingerprint "$dir/relayd.log"
 fp=$(relay_fingerprint "$dir/relayd.log")
-up() {		# up NS NAME
-	ip netns exec "$1" azconnectctl up --relay 198.51.100.1 --name "$2" \
-		--token-file "$dir/$2.token" --fingerprint "$fp" --esp off \
-		--run-dir "$dir/run-$2" 2>>"$dir/$2.err"
-}
-check "endpoint 1 up" up "$e1" ep1
-check "endpoint 2 up" up "$e2" ep2
+check "endpoint 1 up" ep_up "$e1" ep1 --esp off
+check "endpoint 2 up" ep_up "$e2" ep2 --esp off
 check "endpoint 1 has its overlay address" wait_for 60 has_overlay "$e1"
 check "endpoint 2 has its overlay address" wait_for 60 has_overlay "$e2"
 [ "$T_FAILED" = 0 ] || t_done
@@ -83,13 +57,6 @@ a2=$(overlay_addr "$e2")
 ns=$(ip -n "$r" -6 -o addr show dev azc-relay scope global | awk '{ print $4 }' | cut -d/ -f1)
 echo "# ep1 $a1, ep2 $a2, relay $ns"
 
-sa() {		# sa NS ARGS...
-	ip netns exec "$1" azc-sa "${@:2}"
-}
-drop() {	# drop NS REASON: the link's drop counter
-	ip netns exec "$1" azconnectctl show --json azc0 |
-		jq -r ".[0].link_list[0].drops.$2"
-}
 key() { od -An -tx1 -N"$1" /dev/urandom | tr -d ' \n'; }
 ping6() {	# ping6 NS ADDR [ARGS...]
 	ip netns exec "$1" ping -6 -c 3 -i 0.3 -W 3 "${@:3}" "$2"
@@ -100,15 +67,15 @@ ping6() {	# ping6 NS ADDR [ARGS...]
 
 k12=$(key 20)		# ep1 -> ep2, AES-128-GCM
 k21=$(key 36)		# ep2 -> ep1, AES-256-GCM
-check_out "ep1: transmit SA to ep2" '^ok$' sa "$e1" add azc0 out 4097 "$a2" 128 "$k12"
-check_out "ep2: receive SA from ep1" '^ok$' sa "$e2" add azc0 in 4097 "$a1" 128 "$k12"
-check_out "ep2: transmit SA to ep1 (AES-256)" '^ok$' sa "$e2" add azc0 out 8193 "$a1" 256 "$k21"
-check_out "ep1: receive SA from ep2" '^ok$' sa "$e1" add azc0 in 8193 "$a2" 256 "$k21"
+check_out "ep1: transmit SA to ep2" '^ok$' ep_sa "$e1" add azc0 out 4097 "$a2" 128 "$k12"
+check_out "ep2: receive SA from ep1" '^ok$' ep_sa "$e2" add azc0 in 4097 "$a1" 128 "$k12"
+check_out "ep2: transmit SA to ep1 (AES-256)" '^ok$' ep_sa "$e2" add azc0 out 8193 "$a1" 256 "$k21"
+check_out "ep1: receive SA from ep2" '^ok$' ep_sa "$e1" add azc0 in 8193 "$a2" 256 "$k21"
 
 check "ping6 ep1 -> ep2 with ESP" ping6 "$e1" "$a2"
 
 safield() {	# safield NS DIR SPI FIELD: a number sa-get reports
-	sa "$1" get azc0 "$2" "$3" | grep -Eo " $4=[0-9]+" | cut -d= -f2
+	ep_sa "$1" get azc0 "$2" "$3" | grep -Eo " $4=[0-9]+" | cut -d= -f2
 }
 pkts() { safield "$e2" in 4097 packets; }	# ep2's receive SA's packets
 echoes() {	# echo requests ep2's stack received
@@ -132,9 +99,9 @@ pktlen() {	# pktlen FILE N: the length of the N-th packet (from 1)
 }
 # snap: the counters before an injection
 snap() {
-	replay0=$(drop "$e2" rx_esp_replay)
-	bad_icv0=$(drop "$e2" rx_esp_bad_icv)
-	malformed0=$(drop "$e2" rx_esp_malformed)
+	replay0=$(ep_drop "$e2" rx_esp_replay)
+	bad_icv0=$(ep_drop "$e2" rx_esp_bad_icv)
+	malformed0=$(ep_drop "$e2" rx_esp_malformed)
 	sarep0=$(safield "$e2" in 4097 replay_drops)
 	saicv0=$(safield "$e2" in 4097 bad_icv_drops)
 	pk0=$(pkts)
@@ -145,16 +112,16 @@ snap() {
 # but the SA's counter that goes with it
 expect() {
 	local desc=$1 why=$2 n=$3
-	check "$desc: $why +$n" wait_until 15 ge $((${why}0 + n)) drop "$e2" "rx_esp_$why"
+	check "$desc: $why +$n" wait_until 15 ge $((${why}0 + n)) ep_drop "$e2" "rx_esp_$why"
 	sleep 1
-	check_eq "... exactly $n" $((${why}0 + n)) drop "$e2" "rx_esp_$why"
+	check_eq "... exactly $n" $((${why}0 + n)) ep_drop "$e2" "rx_esp_$why"
 	local nr=0 ni=0
 	case $why in
 	replay) nr=$n ;; bad_icv) ni=$n ;;
 	esac
-	[ "$why" = replay ] || check_eq "... not counted as a replay" "$replay0" drop "$e2" rx_esp_replay
-	[ "$why" = bad_icv ] || check_eq "... nor as a bad ICV" "$bad_icv0" drop "$e2" rx_esp_bad_icv
-	[ "$why" = malformed ] || check_eq "... nor as malformed" "$malformed0" drop "$e2" rx_esp_malformed
+	[ "$why" = replay ] || check_eq "... not counted as a replay" "$replay0" ep_drop "$e2" rx_esp_replay
+	[ "$why" = bad_icv ] || check_eq "... nor as a bad ICV" "$bad_icv0" ep_drop "$e2" rx_esp_bad_icv
+	[ "$why" = malformed ] || check_eq "... nor as malformed" "$malformed0" ep_drop "$e2" rx_esp_malformed
 	check_eq "... the SA's replay_drops +$nr" $((sarep0 + nr)) safield "$e2" in 4097 replay_drops
 	check_eq "... the SA's bad_icv_drops +$ni" $((saicv0 + ni)) safield "$e2" in 4097 bad_icv_drops
 	check_eq "... nothing delivered (the SA's packets)" "$pk0" pkts
@@ -230,9 +197,9 @@ check "ep2 accepts it (its SA's packets +1)" wait_until 15 ge $((pk0 + 1)) pkts
 check "... and its stack answers it (Icmp6InEchos +1)" wait_until 15 ge $((ech0 + 1)) echoes
 sleep 1
 check_eq "... once" $((pk0 + 1)) pkts
-check_eq "... without a drop for a replay" "$replay0" drop "$e2" rx_esp_replay
+check_eq "... without a drop for a replay" "$replay0" ep_drop "$e2" rx_esp_replay
 check_eq "... or a bad ICV: the tampered copies did not move the window" \
-	"$bad_icv0" drop "$e2" rx_esp_bad_icv
+	"$bad_icv0" ep_drop "$e2" rx_esp_bad_icv
 
 # --- below the window ------------------------------------------------------
 
@@ -253,14 +220,14 @@ expect "ep2 drops it (read as from the next subspace: its ICV fails)" bad_icv 1
 
 check "ping6 ep1 -> ep2 after all this" ping6 "$e1" "$a2"
 check "ping6 ep2 -> ep1 after all this" ping6 "$e2" "$a1"
-check_out "ep2's receive SA" 'dir=in spi=4097 ' sa "$e2" get azc0 in 4097
+check_out "ep2's receive SA" 'dir=in spi=4097 ' ep_sa "$e2" get azc0 in 4097
 sed 's/^/# /' "$T_OUT"
 for why in replay bad_icv malformed unknown_spi; do
-	echo "# ep2 rx_esp_$why: $(drop "$e2" "rx_esp_$why")"
+	echo "# ep2 rx_esp_$why: $(ep_drop "$e2" "rx_esp_$why")"
 done
 
-check "endpoint 1 down" ip netns exec "$e1" azconnectctl down ep1 --run-dir "$dir/run-ep1"
-check "endpoint 2 down" ip netns exec "$e2" azconnectctl down ep2 --run-dir "$dir/run-ep2"
+check "endpoint 1 down" ep_down "$e1" ep1
+check "endpoint 2 down" ep_down "$e2" ep2
 kill -TERM "$relayd"
 wait "$relayd"
 check "relay exits cleanly" test $? -eq 0

@@ -36,15 +36,7 @@ r=$(ns_new relay)
 e1=$(ns_new ep1)
 e2=$(ns_new ep2)
 relayd=
-cleanup97() {
-	jobs -p | xargs -r kill 2>/dev/null
-	t_kill_sessions "$dir"
-	[ -n "$relayd" ] && kill "$relayd" 2>/dev/null
-	wait 2>/dev/null
-	t_cleanup
-	rm -rf "$dir"
-}
-trap cleanup97 EXIT
+trap relay_cleanup EXIT
 
 check "the tls module loads" modprobe -a tls azconnect
 inet_new "$inet"
@@ -52,29 +44,11 @@ check "relay on the internet" inet_attach "$r" wan 198.51.100.1 p-relay
 check "endpoint 1 on the internet" inet_attach "$e1" wan 198.51.100.11 p-ep1
 check "endpoint 2 on the internet" inet_attach "$e2" wan 198.51.100.12 p-ep2
 
-tok1=$(azconnect-relayd --gen-token)
-tok2=$(azconnect-relayd --gen-token)
-printf '%s\n' "$tok1" >"$dir/ep1.token"
-printf '%s\n' "$tok2" >"$dir/ep2.token"
-cat >"$dir/relayd.conf" <<EOF
-[endpoint ep1]
-token = "$tok1"
-[endpoint ep2]
-token = "$tok2"
-EOF
-ip netns exec "$r" azconnect-relayd --listen 198.51.100.1:443 \
-	--config "$dir/relayd.conf" --state-dir "$dir/state" \
-	--control "$dir/relayd.sock" >"$dir/relayd.log" 2>&1 &
-relayd=$!
+relay_start "$r" ep1 ep2
 check "relay starts" wait_for 20 has_fingerprint "$dir/relayd.log"
 fp=$(relay_fingerprint "$dir/relayd.log")
-up() {		# up NS NAME
-	ip netns exec "$1" azconnectctl up --relay 198.51.100.1 --name "$2" \
-		--token-file "$dir/$2.token" --fingerprint "$fp" --esp off \
-		--run-dir "$dir/run-$2" 2>>"$dir/$2.err"
-}
-check "endpoint 1 up" up "$e1" ep1
-check "endpoint 2 up" up "$e2" ep2
+check "endpoint 1 up" ep_up "$e1" ep1 --esp off
+check "endpoint 2 up" ep_up "$e2" ep2 --esp off
 check "endpoint 1 has its overlay address" wait_for 60 has_overlay "$e1"
 check "endpoint 2 has its overlay address" wait_for 60 has_overlay "$e2"
 [ "$T_FAILED" = 0 ] || t_done
@@ -83,15 +57,8 @@ a2=$(overlay_addr "$e2")
 ns=$(ip -n "$r" -6 -o addr show dev azc-relay scope global | awk '{ print $4 }' | cut -d/ -f1)
 echo "# ep1 $a1, ep2 $a2, relay $ns"
 
-sa() {		# sa NS ARGS...
-	ip netns exec "$1" azc-sa "${@:2}"
-}
-drop() {	# drop NS REASON: the link's drop counter
-	ip netns exec "$1" azconnectctl show --json azc0 |
-		jq -r ".[0].link_list[0].drops.$2"
-}
 pos() {		# pos NS REASON: the counter is above 0
-	[ "$(drop "$1" "$2")" -gt 0 ]
+	[ "$(ep_drop "$1" "$2")" -gt 0 ]
 }
 key() { od -An -tx1 -N"$1" /dev/urandom | tr -d ' \n'; }
 ping6() {	# ping6 NS ADDR [ARGS...]
@@ -104,10 +71,10 @@ check "clear text between the endpoints before any SA (esp off)" ping6 "$e1" "$a
 
 k12=$(key 20)		# ep1 -> ep2, AES-128-GCM
 k21=$(key 36)		# ep2 -> ep1, AES-256-GCM
-check_out "ep1: transmit SA to ep2" '^ok$' sa "$e1" add azc0 out 4097 "$a2" 128 "$k12"
-check_out "ep2: receive SA from ep1" '^ok$' sa "$e2" add azc0 in 4097 "$a1" 128 "$k12"
-check_out "ep2: transmit SA to ep1 (AES-256)" '^ok$' sa "$e2" add azc0 out 8193 "$a1" 256 "$k21"
-check_out "ep1: receive SA from ep2" '^ok$' sa "$e1" add azc0 in 8193 "$a2" 256 "$k21"
+check_out "ep1: transmit SA to ep2" '^ok$' ep_sa "$e1" add azc0 out 4097 "$a2" 128 "$k12"
+check_out "ep2: receive SA from ep1" '^ok$' ep_sa "$e2" add azc0 in 4097 "$a1" 128 "$k12"
+check_out "ep2: transmit SA to ep1 (AES-256)" '^ok$' ep_sa "$e2" add azc0 out 8193 "$a1" 256 "$k21"
+check_out "ep1: receive SA from ep2" '^ok$' ep_sa "$e1" add azc0 in 8193 "$a2" 256 "$k21"
 
 ip netns exec "$r" tcpdump -i azc-relay -U -w "$dir/cap.pcap" -n ip6 \
 	>"$dir/tcpdump.log" 2>&1 &
@@ -118,42 +85,23 @@ check "the capture starts on the relay's device" \
 check "ping6 ep1 -> ep2 with ESP" ping6 "$e1" "$a2"
 check "ping6 ep2 -> ep1 with ESP" ping6 "$e2" "$a1"
 check_out "ep1's transmit SA counted them" 'dir=out spi=4097 .* packets=[1-9]' \
-	sa "$e1" get azc0 out 4097
+	ep_sa "$e1" get azc0 out 4097
 check_out "ep2's receive SA too, without drops" \
 	'dir=in spi=4097 .* packets=[1-9][0-9]* .*replay_drops=0 bad_icv_drops=0' \
-	sa "$e2" get azc0 in 4097
+	ep_sa "$e2" get azc0 in 4097
 # The first 1500-byte packet each way meets the Packet Too Big that sets
 # the path MTU for ESP's overhead; from then on the stack fragments.
 ip netns exec "$e1" ping -6 -c 2 -i 0.3 -W 2 -s 1452 "$a2" >/dev/null 2>&1
 check "1500-byte ping6 ep1 -> ep2 with ESP" ping6 "$e1" "$a2" -s 1452
 check_out "the device asked for a smaller packet (tx-too-big, Packet Too Big)" \
-	'^[1-9]' drop "$e1" tx_too_big
+	'^[1-9]' ep_drop "$e1" tx_too_big
 check_out "... with the room ESP leaves in a 1500-byte MRU: 1466" \
 	'mtu 1466' ip -n "$e1" -6 route get "$a2"
 
 marker=AZC-ESP-MARKER-$RANDOM$RANDOM
-ip netns exec "$e2" python3 -c '
-import socket, sys
-s = socket.socket(socket.AF_INET6)
-s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("::", 5001)); s.listen(1)
-print("ready", flush=True)
-c, _ = s.accept(); n = 0; seen = False; tail = b""
-while True:
-    d = c.recv(65536)
-    if not d:
-        break
-    seen = seen or sys.argv[1].encode() in tail + d
-    tail = d[-64:]; n += len(d)
-print("got", n, "marker" if seen else "nomarker", flush=True)' "$marker" >"$dir/tcp" 2>&1 &
+marker_server "$e2" 5001 "$marker" "$dir/tcp"
 check "the TCP server on ep2 listens" wait_until 20 grep -Eq '^ready$' "$dir/tcp"
-ip netns exec "$e1" python3 -c '
-import socket, sys
-s = socket.create_connection((sys.argv[1], 5001), timeout=30)
-chunk = (sys.argv[2] * 64).encode()
-for _ in range(1000):
-    s.sendall(chunk)
-s.close()' "$a2" "$marker" >"$dir/tcpc" 2>&1
+marker_send "$e1" "$a2" 5001 "$marker" 1000 >"$dir/tcpc" 2>&1
 n=$((${#marker} * 64 * 1000))
 check "a TCP stream ep1 -> ep2 with ESP ($n bytes)" \
 	wait_until 30 grep -Eq "^got $n marker\$" "$dir/tcp"
@@ -170,7 +118,7 @@ check_fail "the marker is nowhere in the capture" grep -aq "$marker" "$dir/cap.p
 
 # --- what sa-get says ----------------------------------------------------
 
-sa "$e1" dump azc0 --raw >"$dir/dump"
+ep_sa "$e1" dump azc0 --raw >"$dir/dump"
 check_eq "sa-get dumps ep1's two SAs" 2 grep -c '^ifindex=' "$dir/dump"
 check_fail "... without a key attribute" grep -q KEY-PRESENT "$dir/dump"
 check_fail "... nor its bytes" grep -qi -e "${k12:0:32}" -e "${k21:0:64}" "$dir/dump"
@@ -215,24 +163,24 @@ check_eq "... nor in JSON, where the device has no \"sas\"" "azc0 False" python3
 
 # --- a wrong key, an unknown SPI -----------------------------------------
 
-check_out "ep2's receive SA deleted" '^ok$' sa "$e2" del azc0 in 4097
+check_out "ep2's receive SA deleted" '^ok$' ep_sa "$e2" del azc0 in 4097
 check_out "... and made again with another key" '^ok$' \
-	sa "$e2" add azc0 in 4097 "$a1" 128 "$(key 20)"
+	ep_sa "$e2" add azc0 in 4097 "$a1" 128 "$(key 20)"
 check_fail "with the wrong key nothing passes" ping6 "$e1" "$a2" -c 2
 check "ep2 counted them (rx_esp_bad_icv)" pos "$e2" rx_esp_bad_icv
-check_out "... on the SA too" 'bad_icv_drops=[1-9]' sa "$e2" get azc0 in 4097
-check_out "without the receive SA" '^ok$' sa "$e2" del azc0 in 4097
+check_out "... on the SA too" 'bad_icv_drops=[1-9]' ep_sa "$e2" get azc0 in 4097
+check_out "without the receive SA" '^ok$' ep_sa "$e2" del azc0 in 4097
 check_fail "... nothing passes" ping6 "$e1" "$a2" -c 2
 check "ep2 counted them (rx_esp_unknown_spi)" pos "$e2" rx_esp_unknown_spi
 check_out "deleting it twice: ENOENT" '^error ENOENT: the device has no SA' \
-	sa "$e2" del azc0 in 4097
-check_out "the right SA back" '^ok$' sa "$e2" add azc0 in 4097 "$a1" 128 "$k12"
+	ep_sa "$e2" del azc0 in 4097
+check_out "the right SA back" '^ok$' ep_sa "$e2" add azc0 in 4097 "$a1" 128 "$k12"
 check "ping6 ep1 -> ep2 again" ping6 "$e1" "$a2"
 
 # --- esp required --------------------------------------------------------
 
-check_out "ep2 requires ESP" '^ok$' sa "$e2" esp azc0 required
-check_out "ep1 stops using ESP to ep2" '^ok$' sa "$e1" del azc0 out 4097
+check_out "ep2 requires ESP" '^ok$' ep_sa "$e2" esp azc0 required
+check_out "ep1 stops using ESP to ep2" '^ok$' ep_sa "$e1" del azc0 out 4097
 check_fail "clear text from ep1 does not reach ep2" ping6 "$e1" "$a2" -c 2
 check "ep2 counted it (rx_esp_required)" pos "$e2" rx_esp_required
 check "ep2 still pings the relay" ping6 "$e2" "$ns"
@@ -244,12 +192,12 @@ check_out "... and asks its name service" 'status: (NOERROR|NXDOMAIN|REFUSED)' \
 check_out "... and keeps its route from the relay's RAs" "proto (ra|kernel)" \
 	ip -n "$e2" -6 route show dev azc0
 
-check_out "ep1 requires ESP too" '^ok$' sa "$e1" esp azc0 required
+check_out "ep1 requires ESP too" '^ok$' ep_sa "$e1" esp azc0 required
 # The responder's receive SA first, as a key exchange would; then the
 # initiator's transmit SA, within the 3 s a packet waits for it.
 check_out "ep2 installs the receive SA of the next exchange" '^ok$' \
-	sa "$e2" add azc0 in 4099 "$a1" 128 "$k12"
-nosa=$(drop "$e1" tx_esp_no_sa)
+	ep_sa "$e2" add azc0 in 4099 "$a1" 128 "$k12"
+nosa=$(ep_drop "$e1" tx_esp_no_sa)
 ip netns exec "$e1" azc-sa listen 20 1 >"$dir/acq" 2>&1 &
 acq=$!
 check "ep1 listens for acquires" wait_until 10 grep -Eq '^listening$' "$dir/acq"
@@ -257,13 +205,13 @@ ip netns exec "$e1" ping -6 -c 1 -W 15 "$a2" >"$dir/held-ping" 2>&1 &
 held=$!
 wait_until 10 grep -Eq "^acquire .*peer=$a2" "$dir/acq"
 check_out "... and waits: ep1 installs the transmit SA" '^ok$' \
-	sa "$e1" add azc0 out 4099 "$a2" 128 "$k12"
+	ep_sa "$e1" add azc0 out 4099 "$a2" 128 "$k12"
 check_out "a packet without an SA asked for one (sa-acquire-ntf)" \
 	"^acquire ifindex=[0-9]+ dir=out peer=$a2\$" cat "$dir/acq"
 wait "$held"
 check_out "the held packet left with the SA (the ping is answered)" \
 	' 0% packet loss' cat "$dir/held-ping"
-check_eq "... without waiting in vain (tx_esp_no_sa)" "$nosa" drop "$e1" tx_esp_no_sa
+check_eq "... without waiting in vain (tx_esp_no_sa)" "$nosa" ep_drop "$e1" tx_esp_no_sa
 wait "$acq" 2>/dev/null
 
 # --- limits --------------------------------------------------------------
@@ -272,13 +220,13 @@ ip netns exec "$e1" azc-sa listen 30 2 >"$dir/exp" 2>&1 &
 exp=$!
 check "ep1 listens for expiries" wait_until 10 grep -Eq '^listening$' "$dir/exp"
 k=$(key 20)
-check_out "ep2 drops the receive SA ep1 no longer uses" '^ok$' sa "$e2" del azc0 in 4097
+check_out "ep2 drops the receive SA ep1 no longer uses" '^ok$' ep_sa "$e2" del azc0 in 4097
 check_out "ep2: a second receive SA (the next key slot)" '^ok$' \
-	sa "$e2" add azc0 in 4100 "$a1" 128 "$k"
+	ep_sa "$e2" add azc0 in 4100 "$a1" 128 "$k"
 check_out "ep1: a second transmit SA, soft at 3 packets, hard at 5" '^ok$' \
-	sa "$e1" add azc0 out 4100 "$a2" 128 "$k" soft-packets 3 hard-packets 5
+	ep_sa "$e1" add azc0 out 4100 "$a2" 128 "$k" soft-packets 3 hard-packets 5
 check_out "a third transmit SA for the peer: EBUSY" '^error EBUSY: the peer has two SAs' \
-	sa "$e1" add azc0 out 4101 "$a2" 128 "$k"
+	ep_sa "$e1" add azc0 out 4101 "$a2" 128 "$k"
 ip netns exec "$e1" ping -6 -c 8 -i 0.3 -W 3 "$a2" >"$dir/lim-ping" 2>&1
 wait_until 10 grep -Eq 'expire=soft' "$dir/exp"
 check_out "soft limit: sa-expire-ntf" 'expire ifindex=.* spi=4100 .*expire=soft limit=packets' \
@@ -286,7 +234,7 @@ check_out "soft limit: sa-expire-ntf" 'expire ifindex=.* spi=4100 .*expire=soft 
 wait_until 10 grep -Eq 'expire=hard' "$dir/exp"
 check_out "hard limit: sa-expire-ntf" 'expire ifindex=.* spi=4100 .*expire=hard limit=packets' \
 	cat "$dir/exp"
-check_fail "... and the SA is gone" grep -q 'spi=4100' <(sa "$e1" dump azc0)
+check_fail "... and the SA is gone" grep -q 'spi=4100' <(ep_sa "$e1" dump azc0)
 check_out "the older SA took over: every ping answered" ' 0% packet loss' cat "$dir/lim-ping"
 wait "$exp" 2>/dev/null
 
@@ -306,8 +254,8 @@ check_out "... but may on a device of its own namespace" '^ok$' \
 	as_nobody unshare --user --map-root-user --net bash -c \
 	"ip link add azc9 type azconnect && azc-sa add azc9 out 5000 fd00::5 128 $(key 20)"
 
-check "endpoint 1 down" ip netns exec "$e1" azconnectctl down ep1 --run-dir "$dir/run-ep1"
-check "endpoint 2 down" ip netns exec "$e2" azconnectctl down ep2 --run-dir "$dir/run-ep2"
+check "endpoint 1 down" ep_down "$e1" ep1
+check "endpoint 2 down" ep_down "$e2" ep2
 kill -TERM "$relayd"
 wait "$relayd"
 check "relay exits cleanly" test $? -eq 0

@@ -53,40 +53,14 @@ check "endpoint 3 on the internet" inet_attach "$e3" wan 198.51.100.13 p-ep3
 
 # ep3's section pins a key of the test's making, not the one ep3 makes.
 pin3=$(azc-noise genkey "$dir/ep3-pinned.key" | sed -n 's/^public //p')
-for n in ep1 ep2 ep3; do
-	azconnect-relayd --gen-token >"$dir/$n.token"
-done
-{
-	echo "[endpoint ep1]"
-	echo "token = \"$(cat "$dir/ep1.token")\""
-	echo "[endpoint ep2]"
-	echo "token = \"$(cat "$dir/ep2.token")\""
-	echo "[endpoint ep3]"
-	echo "token = \"$(cat "$dir/ep3.token")\""
-	echo "public_key = $pin3"
-} >"$dir/relayd.conf"
-start_relay() {	# start_relay LOG
-	ip netns exec "$r" azconnect-relayd --listen 198.51.100.1:443 \
-		--config "$dir/relayd.conf" --state-dir "$dir/state" \
-		--control "$dir/relayd.sock" >"$1" 2>&1 &
-	relayd=$!
-}
-start_relay "$dir/relayd.log"
+relay_conf ep1 ep2 ep3
+echo "public_key = $pin3" >>"$dir/relayd.conf"
+relay_run "$r"
 check "relay starts" wait_for 20 has_fingerprint "$dir/relayd.log"
 fp=$(relay_fingerprint "$dir/relayd.log")
 
-up() {		# up NS NAME [KEYFILE]
-	ip netns exec "$1" azconnectctl up --relay 198.51.100.1 --name "$2" \
-		--token-file "$dir/$2.token" --fingerprint "$fp" \
-		--key-file "${3:-$dir/keys/$2.key}" \
-		--run-dir "$dir/run-$2" 2>>"$dir/$2.err"
-}
-down() {	# down NS NAME
-	ip netns exec "$1" azconnectctl down "$2" --run-dir "$dir/run-$2"
-}
-st() {		# st NS NAME KEY: a line of azconnectctl status
-	ip netns exec "$1" azconnectctl status "$2" --run-dir "$dir/run-$2" |
-		sed -n "s/^$3=//p"
+up() {		# up NS NAME [KEYFILE]: ep_up with its key
+	ep_up "$1" "$2" --key-file "${3:-$dir/keys/$2.key}"
 }
 published() {	# published NAME N: N "published" lines in its log
 	[ "$(grep -c 'name service: key: published public key' "$dir/$1.err")" -ge "$2" ]
@@ -131,14 +105,14 @@ echo "# ep1 $a1, ep2 $a2, name service $ns, reverse zone $revzone"
 
 check "endpoint 1 published its key" wait_for 30 published ep1 1
 check "endpoint 2 published its key" wait_for 30 published ep2 1
-pub1=$(st "$e1" ep1 public_key)
-pub2=$(st "$e2" ep2 public_key)
+pub1=$(ep_st "$e1" ep1 public_key)
+pub2=$(ep_st "$e2" ep2 public_key)
 fp1=$(keyfp "$pub1")
 echo "# ep1's key $pub1 ($fp1)"
 check_out "azconnectctl status shows the public key" '^[A-Za-z0-9+/]{43}=$' echo "$pub1"
-check_eq "... and its fingerprint" "$fp1" st "$e1" ep1 key_fingerprint
+check_eq "... and its fingerprint" "$fp1" ep_st "$e1" ep1 key_fingerprint
 check_out "... and that the name service took it" '^published public key SHA256:' \
-	st "$e1" ep1 key
+	ep_st "$e1" ep1 key
 check_eq "the private key is in no state file" 0 \
 	grep -cF "$(cat "$dir/keys/ep1.key")" "$dir/run-ep1/ep1.state"
 q() {		# q NS ARGS...: dig at the name service, short answers
@@ -195,15 +169,15 @@ check_eq "ep1's key is still ep1's" "\"v=azc1 k=x25519 p=$pub1\"" q "$e2" TXT "$
 
 # --- a new key for ep1: refused until the operator resets the pin ---------
 
-check "endpoint 1 down" down "$e1" ep1
+check "endpoint 1 down" ep_down "$e1" ep1
 mv "$dir/keys/ep1.key" "$dir/ep1-old.key"
 check "endpoint 1 up with a new key" up "$e1" ep1
-new1=$(st "$e1" ep1 public_key)
+new1=$(ep_st "$e1" ep1 public_key)
 newfp1=$(keyfp "$new1")
 check "... another key" test -n "$new1" -a "$new1" != "$pub1"
 check "the name service refused it, ep1 said so" \
 	wait_for 30 grep -qF "name service: key: the name service refused public key $newfp1: REFUSED" "$dir/ep1.err"
-check_out "... and its status shows it" "^the name service refused public key" st "$e1" ep1 key
+check_out "... and its status shows it" "^the name service refused public key" ep_st "$e1" ep1 key
 check "the relay logged the refusal with both fingerprints" \
 	grep -qF "refused: endpoint 'ep1' publishes key $newfp1, but its key is pinned to $fp1, first seen ('azconnectctl relay reset-key ep1' lets a new one in)" \
 	"$dir/relayd.log"
@@ -230,13 +204,13 @@ check_out "... and found by the lookup" "^public_key=$(ere "$new1")\$" \
 check "endpoint 3 up (a key of its own, not the configured one)" up "$e3" ep3
 check "... its key is refused" \
 	wait_for 60 grep -q "name service: key: the name service refused public key" "$dir/ep3.err"
-fp3=$(keyfp "$(st "$e3" ep3 public_key)")
+fp3=$(keyfp "$(ep_st "$e3" ep3 public_key)")
 check "... logged: relayd.conf pins another" \
 	grep -qF "refused: endpoint 'ep3' publishes key $fp3, but relayd.conf pins $(keyfp "$pin3") (public_key)" \
 	"$dir/relayd.log"
 check_out "reset-key does not apply to it" "error: endpoint 'ep3' has its key in .*relayd\\.conf \\(public_key\\)" \
 	ip netns exec "$r" azconnectctl relay reset-key ep3 --control "$dir/relayd.sock"
-check "endpoint 3 down" down "$e3" ep3
+check "endpoint 3 down" ep_down "$e3" ep3
 check "endpoint 3 up with the configured key" up "$e3" ep3 "$dir/ep3-pinned.key"
 check "... which is published" wait_for 60 published ep3 1
 check_eq "... and never pinned at first sight" 0 grep -c ' ep3$' "$dir/state/endpoint-keys"
@@ -246,23 +220,23 @@ check_eq "... and never pinned at first sight" 0 grep -c ' ep3$' "$dir/state/end
 kill -TERM "$relayd"
 wait "$relayd"
 check "relay exits cleanly" test $? -eq 0
-start_relay "$dir/relayd2.log"
+relay_run "$r" "$dir/relayd2.log"
 check "relay starts again" wait_for 20 has_fingerprint "$dir/relayd2.log"
 check "ep1 reconnects and publishes its key again" wait_for 90 published ep1 3
 check "ep2 too" wait_for 90 published ep2 2
 check_eq "... neither pinned anew (the pins were kept)" 0 \
 	grep -c 'pinned (first seen)' "$dir/relayd2.log"
-check "endpoint 1 down" down "$e1" ep1
+check "endpoint 1 down" ep_down "$e1" ep1
 rm "$dir/keys/ep1.key"
 check "endpoint 1 up with a third key" up "$e1" ep1
-third=$(keyfp "$(st "$e1" ep1 public_key)")
+third=$(keyfp "$(ep_st "$e1" ep1 public_key)")
 check "... refused: the pin outlived the restart" \
 	wait_for 30 grep -qF "refused: endpoint 'ep1' publishes key $third, but its key is pinned to $newfp1" \
 	"$dir/relayd2.log"
 
-down "$e1" ep1 >/dev/null
-down "$e2" ep2 >/dev/null
-down "$e3" ep3 >/dev/null
+ep_down "$e1" ep1 >/dev/null
+ep_down "$e2" ep2 >/dev/null
+ep_down "$e3" ep3 >/dev/null
 check_fail "no private key in any log" \
 	grep -qF -e "$(cat "$dir/keys/ep1.key")" -e "$(cat "$dir/keys/ep2.key")" \
 	-e "$(cat "$dir/ep1-old.key")" "$dir/relayd.log" "$dir/relayd2.log" \

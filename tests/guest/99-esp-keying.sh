@@ -48,15 +48,7 @@ e1=$(ns_new ep1)
 e2=$(ns_new ep2)
 e3=$(ns_new ep3)
 relayd=
-cleanup99() {
-	jobs -p | xargs -r kill 2>/dev/null
-	t_kill_sessions "$dir"
-	[ -n "$relayd" ] && kill "$relayd" 2>/dev/null
-	wait 2>/dev/null
-	t_cleanup
-	rm -rf "$dir"
-}
-trap cleanup99 EXIT
+trap relay_cleanup EXIT
 
 check "the tls module loads" modprobe -a tls azconnect
 inet_new "$inet"
@@ -67,51 +59,22 @@ check "endpoint 3 on the internet" inet_attach "$e3" wan 198.51.100.13 p-ep3
 
 # A key of the test's making, which the relay will publish for ep3.
 pin3=$(azc-noise genkey "$dir/ep3-substitute.key" | sed -n 's/^public //p')
-for n in ep1 ep2 ep3; do
-	azconnect-relayd --gen-token >"$dir/$n.token"
-done
-{
-	for n in ep1 ep2 ep3; do
-		echo "[endpoint $n]"
-		echo "token = \"$(cat "$dir/$n.token")\""
-	done
-} >"$dir/relayd.conf"
-ip netns exec "$r" azconnect-relayd --listen 198.51.100.1:443 \
-	--config "$dir/relayd.conf" --state-dir "$dir/state" \
-	--control "$dir/relayd.sock" >"$dir/relayd.log" 2>&1 &
-relayd=$!
+relay_start "$r" ep1 ep2 ep3
 check "relay starts" wait_until 20 has_fingerprint "$dir/relayd.log"
 fp=$(relay_fingerprint "$dir/relayd.log")
 
-up() {		# up NS NAME [OPTIONS...]
-	ip netns exec "$1" azconnectctl up --relay 198.51.100.1 --name "$2" \
-		--token-file "$dir/$2.token" --fingerprint "$fp" \
-		--key-file "$dir/keys/$2.key" --dns off \
-		--run-dir "$dir/run-$2" "${@:3}" 2>>"$dir/$2.err"
-}
-down() {	# down NS NAME
-	ip netns exec "$1" azconnectctl down "$2" --run-dir "$dir/run-$2"
-}
-st() {		# st NS NAME KEY: a line of azconnectctl status
-	ip netns exec "$1" azconnectctl status "$2" --run-dir "$dir/run-$2" |
-		sed -n "s/^$3=//p"
-}
-sa() {		# sa NS ARGS...
-	ip netns exec "$1" azc-sa "${@:2}"
-}
-drop() {	# drop NS REASON: the link's drop counter
-	ip netns exec "$1" azconnectctl show --json azc0 |
-		jq -r ".[0].link_list[0].drops.$2"
+up() {		# up NS NAME [OPTIONS...]: ep_up with its key, no DNS
+	ep_up "$1" "$2" --key-file "$dir/keys/$2.key" --dns off "${@:3}"
 }
 keyed() {	# keyed NAME N: N "keyed with" lines in its log
 	[ "$(grep -c 'esp: keyed with' "$dir/$1.err")" -ge "$2" ]
 }
 nkeyed() { grep -c 'esp: keyed with' "$dir/$1.err"; }
 spi() {		# spi NS in|out PEER: the SPI of the SA with PEER
-	sa "$1" dump azc0 | sed -n "s/.* dir=$2 spi=\\([0-9]*\\) peer=$3 .*/\\1/p" | head -n 1
+	ep_sa "$1" dump azc0 | sed -n "s/.* dir=$2 spi=\\([0-9]*\\) peer=$3 .*/\\1/p" | head -n 1
 }
 nsas() {	# nsas NS PEER: SAs with PEER
-	sa "$1" dump azc0 | grep -c " peer=$2 "
+	ep_sa "$1" dump azc0 | grep -c " peer=$2 "
 }
 keyfp() {	# keyfp B64: the key's fingerprint, as the tools write it
 	python3 -c 'import base64, hashlib, sys
@@ -142,7 +105,7 @@ check "ep1's key is published" wait_until 60 published ep1
 check "ep2's key is published" wait_until 60 published ep2
 check "ep3's key is published" wait_until 60 published ep3
 ns=$(ip -n "$r" -6 -o addr show dev azc-relay scope global | awk '{ print $4 }' | cut -d/ -f1)
-check_eq "the session requires ESP (status)" required st "$e1" ep1 esp
+check_eq "the session requires ESP (status)" required ep_st "$e1" ep1 esp
 
 # --- keyed end to end ----------------------------------------------------
 
@@ -169,28 +132,9 @@ check_eq "ep2's transmit SPI is ep1's receive SPI" "$s21" spi "$e1" in "$a2"
 check "SPIs are random, above 255" test "${s12:-0}" -gt 255 -a "${s21:-0}" -gt 255
 
 marker=AZC-ESP-MARKER-$RANDOM$RANDOM
-ip netns exec "$e2" python3 -c '
-import socket, sys
-s = socket.socket(socket.AF_INET6)
-s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("::", 5001)); s.listen(1)
-print("ready", flush=True)
-c, _ = s.accept(); n = 0; seen = False; tail = b""
-while True:
-    d = c.recv(65536)
-    if not d:
-        break
-    seen = seen or sys.argv[1].encode() in tail + d
-    tail = d[-64:]; n += len(d)
-print("got", n, "marker" if seen else "nomarker", flush=True)' "$marker" >"$dir/tcp" 2>&1 &
+marker_server "$e2" 5001 "$marker" "$dir/tcp"
 check "the TCP server on ep2 listens" wait_until 20 grep -Eq '^ready$' "$dir/tcp"
-ip netns exec "$e1" python3 -c '
-import socket, sys
-s = socket.create_connection((sys.argv[1], 5001), timeout=30)
-chunk = (sys.argv[2] * 64).encode()
-for _ in range(500):
-    s.sendall(chunk)
-s.close()' "$a2" "$marker" >"$dir/tcpc" 2>&1
+marker_send "$e1" "$a2" 5001 "$marker" >"$dir/tcpc" 2>&1
 n=$((${#marker} * 64 * 500))
 check "a TCP stream ep1 -> ep2 ($n bytes, with a marker)" \
 	wait_until 30 grep -Eq "^got $n marker\$" "$dir/tcp"
@@ -211,8 +155,8 @@ check_out "... both ways" "ESP\\(spi=$(printf '0x%08x' "${s21:-0}")" cat "$dir/c
 check_eq "... and nothing else between them" "" \
 	grep -v -e 'ESP(spi=' -e '\.4500: UDP' "$dir/cap.txt"
 check_fail "the marker is nowhere in the capture" grep -aq "$marker" "$dir/cap.pcap"
-check_eq "status counts the exchange" 1 st "$e1" ep1 esp_handshakes
-check_eq "... and the peer" 1 st "$e1" ep1 esp_peers
+check_eq "status counts the exchange" 1 ep_st "$e1" ep1 esp_handshakes
+check_eq "... and the peer" 1 ep_st "$e1" ep1 esp_peers
 
 # --- a first message sent again ----------------------------------------------
 # Whoever is on the path (the relay here) sends ep1's first message of that
@@ -237,13 +181,13 @@ while off + 16 <= len(raw):
         break
 PY
 check "ep1's first message is in the relay's capture" test -s "$dir/msg1.hex"
-ref=$(st "$e2" ep2 esp_refused)
+ref=$(ep_st "$e2" ep2 esp_refused)
 check_out "the relay sends it to ep2 again, five times" '^sent 5$' \
 	ip netns exec "$r" azc-espinject send azc-relay "$dir/msg1.hex"
 check "ep2 refuses it: a replayed first message" \
 	wait_until 10 grep -q "refused a handshake from $(ere "$a1"): a replayed first message" "$dir/ep2.err"
 sleep 1
-n=$(($(st "$e2" ep2 esp_refused) - ${ref:-0}))
+n=$(($(ep_st "$e2" ep2 esp_refused) - ${ref:-0}))
 echo "# ep2 refused $n of the 5 copies"
 check "... and reads only the first copies (at most every 200 ms)" \
 	test "$n" -ge 1 -a "$n" -lt 5
@@ -302,7 +246,7 @@ check_eq "... and neither keys again" "$k12" echo "$(nkeyed ep1) $(nkeyed ep2)"
 # with another key (one of the test's making), while ep3's pin stays.
 
 check "ping6 ep1 -> ep3 first, with ep3's own key" ping6 "$e1" "$a3"
-check "ep3 down" down "$e3" ep3
+check "ep3 down" ep_down "$e3" ep3
 check "ep3 up again (a new session: no SAs)" up "$e3" ep3
 check "... and registered again" \
 	wait_until 60 bash -c "[ \$(grep -c 'name service: key: published' '$dir/ep3.err') -ge 2 ]"
@@ -322,7 +266,7 @@ table ip6 azc-fake {
 NFT
 check_out "the name service now has another key for ep3" "^public_key=$(ere "$pin3")\$" \
 	ip netns exec "$e1" azconnectctl dns key "$a3" --server "$ns"
-fp3=$(keyfp "$(st "$e3" ep3 public_key)")
+fp3=$(keyfp "$(ep_st "$e3" ep3 public_key)")
 fpsub=$(keyfp "$pin3")
 check_fail "ping6 ep3 -> ep1 fails" ping6 "$e3" "$a1" -c 2
 check "ep1 refused ep3's exchange: the key it holds is not the published one" \
@@ -337,7 +281,7 @@ check "... and ep3 cannot read it (made for the substituted key)" \
 check "the forged answers were given" grep -q '^substituted' "$dir/fake.log"
 check_eq "no new SA between ep1 and ep3: ep3 has none" 0 nsas "$e3" "$a1"
 check "ep1 and ep2 still talk" ping6 "$e1" "$a2"
-check "status counts ep1's refusal" test "$(st "$e1" ep1 esp_refused)" -ge 1
+check "status counts ep1's refusal" test "$(ep_st "$e1" ep1 esp_refused)" -ge 1
 # The flows conntrack has seen keep going through the proxy: it stops
 # forging; new flows (ep1's next session) go straight to the name service.
 check "the relay is itself again (no more forged answers)" kill -USR1 "$fake"
@@ -347,8 +291,8 @@ check "ep3 and ep1 talk again" wait_until 40 ping6 "$e3" "$a1" -c 1
 
 # --- an endpoint with the wrong key ----------------------------------------
 
-fp2old=$(keyfp "$(st "$e2" ep2 public_key)")
-check "ep2 down" down "$e2" ep2
+fp2old=$(keyfp "$(ep_st "$e2" ep2 public_key)")
+check "ep2 down" ep_down "$e2" ep2
 check_eq "... its SAs are gone" 0 nsas "$e2" "$a1"
 azc-noise genkey "$dir/keys/ep2-new.key" >/dev/null
 chmod 600 "$dir/keys/ep2-new.key"
@@ -356,7 +300,7 @@ check "ep2 up with a new key" up "$e2" ep2 --key-file "$dir/keys/ep2-new.key"
 check "... which the relay's pin refuses" \
 	wait_until 60 grep -q 'name service: key: the name service refused public key' "$dir/ep2.err"
 a2=$(overlay_addr "$e2")
-fp2new=$(keyfp "$(st "$e2" ep2 public_key)")
+fp2new=$(keyfp "$(ep_st "$e2" ep2 public_key)")
 check_fail "ping6 ep2 -> ep1 fails" ping6 "$e2" "$a1" -c 2
 check "ep1 refused ep2's exchange with the wrong key" \
 	wait_until 20 grep -qF "esp: refused $a2's handshake: it holds key $fp2new, the name service has $fp2old" \
@@ -380,8 +324,8 @@ check "ping6 ep1 -> ep2 again" wait_until 30 ping6 "$e1" "$a2" -c 1
 
 # --- rekey under load ------------------------------------------------------
 
-check "ep1 down" down "$e1" ep1
-check "ep2 down" down "$e2" ep2
+check "ep1 down" ep_down "$e1" ep1
+check "ep2 down" ep_down "$e2" ep2
 check "ep1 up, rekeying every 3 s" up "$e1" ep1 --esp-rekey 3
 check "ep2 up, rekeying every 3 s" up "$e2" ep2 --esp-rekey 3 \
 	--key-file "$dir/keys/ep2-new.key"
@@ -390,8 +334,8 @@ check "both have their overlay address" \
 a1=$(overlay_addr "$e1")
 a2=$(overlay_addr "$e2")
 check "keyed again" wait_until 30 ping6 "$e1" "$a2" -c 1
-unk1=$(drop "$e1" rx_esp_unknown_spi)
-unk2=$(drop "$e2" rx_esp_unknown_spi)
+unk1=$(ep_drop "$e1" rx_esp_unknown_spi)
+unk2=$(ep_drop "$e2" rx_esp_unknown_spi)
 k1=$(nkeyed ep1)
 k2=$(nkeyed ep2)
 ip netns exec "$e2" iperf3 -s -D -1 -B "$a2" >/dev/null 2>&1
@@ -428,8 +372,8 @@ echo "# quarter seconds without data: $(jq '[.intervals[].sum | select(.bytes ==
 		done
 		echo "# relay: $(ip netns exec "$r" azconnectctl show --json azc-relay | jq -c '[.[0].link_list[].drops]')"
 	}
-check_eq "... nor a packet lost to keying at ep1 (rx-esp-unknown-spi)" "$unk1" drop "$e1" rx_esp_unknown_spi
-check_eq "... nor at ep2" "$unk2" drop "$e2" rx_esp_unknown_spi
+check_eq "... nor a packet lost to keying at ep1 (rx-esp-unknown-spi)" "$unk1" ep_drop "$e1" rx_esp_unknown_spi
+check_eq "... nor at ep2" "$unk2" ep_drop "$e2" rx_esp_unknown_spi
 check "... and old SAs retired: at most two each way" \
 	test "$(nsas "$e1" "$a2")" -le 4
 
@@ -440,10 +384,10 @@ for f in "$dir"/keys/ep1.key "$dir"/keys/ep2.key "$dir"/keys/ep2-new.key; do
 	check_fail "the private key $(basename "$f") is in no log nor state file" \
 		grep -rqF -- "$secret" "$dir"/*.err "$dir"/run-* "$dir/relayd.log"
 done
-check "ep1 down" down "$e1" ep1
+check "ep1 down" ep_down "$e1" ep1
 check_eq "... its SAs are deleted" 0 nsas "$e1" "$a2"
-check "ep2 down" down "$e2" ep2
-check "ep3 down" down "$e3" ep3
+check "ep2 down" ep_down "$e2" ep2
+check "ep3 down" ep_down "$e3" ep3
 kill -TERM "$relayd"
 wait "$relayd"
 check "relay exits cleanly" test $? -eq 0

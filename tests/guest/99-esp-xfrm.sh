@@ -39,15 +39,7 @@ e2=$(ns_new ep2)
 e3=$(ns_new ep3)
 relayd=
 kx=
-cleanup99x() {
-	jobs -p | xargs -r kill 2>/dev/null
-	t_kill_sessions "$dir"
-	[ -n "$relayd" ] && kill "$relayd" 2>/dev/null
-	wait 2>/dev/null
-	t_cleanup
-	rm -rf "$dir"
-}
-trap cleanup99x EXIT
+trap relay_cleanup EXIT
 
 check "the tls module loads" modprobe -a tls azconnect
 inet_new "$inet"
@@ -56,19 +48,7 @@ check "endpoint 1 on the internet" inet_attach "$e1" wan 198.51.100.11 p-ep1
 check "endpoint 2 on the internet" inet_attach "$e2" wan 198.51.100.12 p-ep2
 check "endpoint 3 on the internet" inet_attach "$e3" wan 198.51.100.13 p-ep3
 
-for n in ep1 ep2 ep3; do
-	azconnect-relayd --gen-token >"$dir/$n.token"
-done
-{
-	for n in ep1 ep2 ep3; do
-		echo "[endpoint $n]"
-		echo "token = \"$(cat "$dir/$n.token")\""
-	done
-} >"$dir/relayd.conf"
-ip netns exec "$r" azconnect-relayd --listen 198.51.100.1:443 \
-	--config "$dir/relayd.conf" --state-dir "$dir/state" \
-	--control "$dir/relayd.sock" >"$dir/relayd.log" 2>&1 &
-relayd=$!
+relay_start "$r" ep1 ep2 ep3
 check "relay starts" wait_until 20 has_fingerprint "$dir/relayd.log"
 fp=$(relay_fingerprint "$dir/relayd.log")
 
@@ -76,31 +56,14 @@ fp=$(relay_fingerprint "$dir/relayd.log")
 mkdir -p "$dir/keys"
 check "ep2's key" azc-noise genkey "$dir/keys/ep2.key"
 
-up() {		# up NS NAME [OPTIONS...]
-	ip netns exec "$1" azconnectctl up --relay 198.51.100.1 --name "$2" \
-		--token-file "$dir/$2.token" --fingerprint "$fp" \
-		--key-file "$dir/keys/$2.key" --dns off \
-		--run-dir "$dir/run-$2" "${@:3}" 2>>"$dir/$2.err"
-}
-down() {	# down NS NAME
-	ip netns exec "$1" azconnectctl down "$2" --run-dir "$dir/run-$2"
-}
-st() {		# st NS NAME KEY: a line of azconnectctl status
-	ip netns exec "$1" azconnectctl status "$2" --run-dir "$dir/run-$2" |
-		sed -n "s/^$3=//p"
-}
-sa() {		# sa NS ARGS...
-	ip netns exec "$1" azc-sa "${@:2}"
-}
-drop() {	# drop NS REASON: the link's drop counter
-	ip netns exec "$1" azconnectctl show --json azc0 |
-		jq -r ".[0].link_list[0].drops.$2"
+up() {		# up NS NAME [OPTIONS...]: ep_up with its key, no DNS
+	ep_up "$1" "$2" --key-file "$dir/keys/$2.key" --dns off "${@:3}"
 }
 spi() {		# spi NS in|out PEER: the SPI of azconnect's SA with PEER
-	sa "$1" dump azc0 | sed -n "s/.* dir=$2 spi=\\([0-9]*\\) peer=$3 .*/\\1/p" | head -n 1
+	ep_sa "$1" dump azc0 | sed -n "s/.* dir=$2 spi=\\([0-9]*\\) peer=$3 .*/\\1/p" | head -n 1
 }
 nsas() {	# nsas NS PEER: azconnect's SAs with PEER
-	sa "$1" dump azc0 | grep -c " peer=$2 "
+	ep_sa "$1" dump azc0 | grep -c " peer=$2 "
 }
 xstate() {	# xstate SRC DST SPI: ep2's XFRM state, with its counters (key blanked)
 	ip -n "$e2" -s xfrm state get src "$1" dst "$2" proto esp \
@@ -147,11 +110,11 @@ echo "# ep1 $a1, ep2 $a2"
 check "ep1's key is published" wait_until 60 published ep1
 check "ep2's key is published" wait_until 60 published ep2
 check_out "... by the name service" "key: published" cat "$dir/ep2.err"
-check_eq "ep1 requires ESP (status)" required st "$e1" ep1 esp
-ns=$(st "$e2" ep2 name_server)
+check_eq "ep1 requires ESP (status)" required ep_st "$e1" ep1 esp
+ns=$(ep_st "$e2" ep2 name_server)
 echo "# name service $ns"
 
-check_out "ep2's device leaves ESP to XFRM (esp xfrm)" '^ok$' sa "$e2" esp azc0 xfrm
+check_out "ep2's device leaves ESP to XFRM (esp xfrm)" '^ok$' ep_sa "$e2" esp azc0 xfrm
 ip netns exec "$e2" azc-keyx-xfrm azc0 "$dir/keys/ep2.key" "$ns" \
 	--timeout 900 >"$dir/kx.log" 2>&1 &
 kx=$!
@@ -202,40 +165,15 @@ check_out "... and the exchange's bypass" "proto udp dport 4500" \
 # --- TCP both ways -------------------------------------------------------------
 
 marker=AZC-XFRM-MARKER-$RANDOM$RANDOM
-tcp_server() {	# tcp_server NS PORT OUT
-	ip netns exec "$1" python3 -c '
-import socket, sys
-s = socket.socket(socket.AF_INET6)
-s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("::", int(sys.argv[2]))); s.listen(1)
-print("ready", flush=True)
-c, _ = s.accept(); n = 0; seen = False; tail = b""
-while True:
-    d = c.recv(65536)
-    if not d:
-        break
-    seen = seen or sys.argv[1].encode() in tail + d
-    tail = d[-64:]; n += len(d)
-print("got", n, "marker" if seen else "nomarker", flush=True)' "$marker" "$2" >"$3" 2>&1 &
-}
-tcp_client() {	# tcp_client NS ADDR PORT
-	ip netns exec "$1" python3 -c '
-import socket, sys
-s = socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=30)
-chunk = (sys.argv[3] * 64).encode()
-for _ in range(500):
-    s.sendall(chunk)
-s.close()' "$2" "$3" "$marker"
-}
 n=$((${#marker} * 64 * 500))
-tcp_server "$e2" 5001 "$dir/tcp2"
+marker_server "$e2" 5001 "$marker" "$dir/tcp2"
 check "the TCP server on ep2 listens" wait_until 20 grep -Eq '^ready$' "$dir/tcp2"
-tcp_client "$e1" "$a2" 5001 >"$dir/tcpc1" 2>&1
+marker_send "$e1" "$a2" 5001 "$marker" >"$dir/tcpc1" 2>&1
 check "a TCP stream ep1 -> ep2 ($n bytes, with a marker)" \
 	wait_until 30 grep -Eq "^got $n marker\$" "$dir/tcp2"
-tcp_server "$e1" 5002 "$dir/tcp1"
+marker_server "$e1" 5002 "$marker" "$dir/tcp1"
 check "the TCP server on ep1 listens" wait_until 20 grep -Eq '^ready$' "$dir/tcp1"
-tcp_client "$e2" "$a1" 5002 >"$dir/tcpc2" 2>&1
+marker_send "$e2" "$a1" 5002 "$marker" >"$dir/tcpc2" 2>&1
 check "a TCP stream ep2 -> ep1 ($n bytes, with a marker)" \
 	wait_until 30 grep -Eq "^got $n marker\$" "$dir/tcp1"
 
@@ -255,7 +193,7 @@ for c in XfrmInStateProtoError XfrmInStateSeqError XfrmInNoStates XfrmInTmplMism
 	check_eq "ep2's $c is 0" 0 xstat "$c"
 done
 for c in rx_esp_bad_icv rx_esp_replay rx_esp_malformed rx_esp_unknown_spi; do
-	check_eq "ep1's $c is 0" 0 drop "$e1" "$c"
+	check_eq "ep1's $c is 0" 0 ep_drop "$e1" "$c"
 done
 check_eq "ep2's azconnect SAs: none (XFRM has them)" 0 nsas "$e2" "$a1"
 
@@ -287,16 +225,16 @@ check "1500-byte ping6 ep1 -> ep2: XFRM takes azconnect's ESP fragments" \
 # and azconnect.ko, which does not reassemble before ESP (3.4.1), drops the
 # fragments as clear text (rx-esp-required). So neither ep2's echo replies
 # above nor its own 1500-byte ping6 get through.
-req=$(drop "$e1" rx_esp_required)
+req=$(ep_drop "$e1" rx_esp_required)
 ip netns exec "$e2" ping -6 -c 3 -i 0.3 -W 2 -s 1452 "$a1" >"$dir/ping-big2" 2>&1
 echo "# 1500-byte ping6 ep1 -> ep2: $(grep -o '[0-9]* received' "$dir/ping-big1");" \
 	"ep2 -> ep1: $(grep -o '[0-9]* received' "$dir/ping-big2");" \
-	"ep1's rx_esp_required +$(($(drop "$e1" rx_esp_required) - req)) (XFRM's ESP fragments)"
+	"ep1's rx_esp_required +$(($(ep_drop "$e1" rx_esp_required) - req)) (XFRM's ESP fragments)"
 
 # --- a later exchange: ep1's session comes back ------------------------------
 
 k0=$(grep -c '^keyed ' "$dir/kx.log")
-check "ep1 down" down "$e1" ep1
+check "ep1 down" ep_down "$e1" ep1
 check "ep1 up again" up "$e1" ep1
 check "... has its overlay address" wait_until 60 has_overlay "$e1"
 a1=$(overlay_addr "$e1")
@@ -319,20 +257,20 @@ check_eq "... and one state each way with ep1, the old ones deleted" "1 1" \
 
 check "endpoint 3 up" up "$e3" ep3
 check "... its key is published (and pinned)" wait_until 60 grep -q 'name service: key: published' "$dir/ep3.err"
-fp3old=$(keyfp "$(st "$e3" ep3 public_key)")
-check "ep3 down" down "$e3" ep3
+fp3old=$(keyfp "$(ep_st "$e3" ep3 public_key)")
+check "ep3 down" ep_down "$e3" ep3
 azc-noise genkey "$dir/keys/ep3-new.key" >/dev/null
 check "ep3 up with a new key" up "$e3" ep3 --key-file "$dir/keys/ep3-new.key"
 check "... which the relay's pin refuses" \
 	wait_until 60 grep -q 'name service: key: .*refused' "$dir/ep3.err"
 a3=$(overlay_addr "$e3")
-fp3=$(keyfp "$(st "$e3" ep3 public_key)")
+fp3=$(keyfp "$(ep_st "$e3" ep3 public_key)")
 check_fail "ping6 ep3 -> ep2 fails" ping6 "$e3" "$a2" -c 2
 check "azc-keyx-xfrm refused ep3's exchange: its key is not the published one" \
 	wait_until 20 grep -qF "refused $a3's handshake: it holds key $fp3, the name service has $fp3old" \
 	"$dir/kx.log"
 check_eq "... and loaded nothing for it" "" ip -n "$e2" xfrm state list src "$a3"
-check "ep3 down" down "$e3" ep3
+check "ep3 down" ep_down "$e3" ep3
 
 # --- the end -----------------------------------------------------------------------
 
@@ -347,9 +285,9 @@ sed 's/^/# azc-keyx-xfrm: /' "$dir/kx.log"
 grep 'esp:' "$dir/ep1.err" | sed 's/^/# ep1: /'
 check_eq "... and removes its XFRM states" "" ip -n "$e2" xfrm state list
 check_eq "... and policies" "" ip -n "$e2" xfrm policy list
-check "ep1 down" down "$e1" ep1
+check "ep1 down" ep_down "$e1" ep1
 check_eq "... its SAs are deleted" 0 nsas "$e1" "$a2"
-check "ep2 down" down "$e2" ep2
+check "ep2 down" ep_down "$e2" ep2
 kill -TERM "$relayd"
 wait "$relayd"
 check "relay exits cleanly" test $? -eq 0
